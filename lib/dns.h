@@ -1,0 +1,55 @@
+// dns: a small resolver interface with tri-state answers and one hard timeout.
+//
+// Plugins ask for several records at once (all RBL zones, A and AAAA of a
+// name) and get every answer back within one total time bound, so a slow zone
+// costs its timeout once, not once per zone. The real implementation uses
+// c-ares and talks to the servers in /etc/resolv.conf directly (no NSS, which
+// a static binary cannot load). Tests inject a fake Resolver.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spp {
+
+enum class RRType { a, aaaa, txt, mx, ptr };
+
+struct Query {
+  std::string name;
+  RRType type;
+};
+
+enum class DnsStatus { found, not_found, temp_fail };
+
+struct Answer {
+  DnsStatus status = DnsStatus::temp_fail;
+  /// A/AAAA: addresses as text; TXT: one string per record (its character-strings joined);
+  /// MX: "<preference> <host>"; PTR: host names.
+  std::vector<std::string> records;
+  std::string error;  // why, for temp_fail ("timeout", "SERVFAIL", ...)
+};
+
+class Resolver {
+ public:
+  virtual ~Resolver() = default;
+  /// Resolves all queries in parallel; returns one Answer per query, in order.
+  /// Nothing takes longer than timeout_ms in total: unfinished queries are temp_fail "timeout".
+  virtual std::vector<Answer> resolve(const std::vector<Query>& queries, int timeout_ms) = 0;
+};
+
+/// The real resolver (c-ares). Never null; a broken resolv.conf yields temp_fail answers.
+std::unique_ptr<Resolver> make_system_resolver();
+
+/// "1.2.3.4" -> "4.3.2.1"; nullopt if not a dotted-quad IPv4 address.
+std::optional<std::string> reverse_ipv4(std::string_view ip);
+/// "2001:db8::1" -> 32 nibbles, dot-separated, least significant first (no ".ip6.arpa").
+std::optional<std::string> reverse_ipv6_nibbles(std::string_view ip);
+/// Reverse name of an IPv4 or IPv6 address for a DNSBL zone: "<reversed>.<zone>".
+std::optional<std::string> dnsbl_query_name(std::string_view ip, std::string_view zone);
+/// PTR owner name: "...in-addr.arpa" or "...ip6.arpa".
+std::optional<std::string> ptr_query_name(std::string_view ip);
+
+}  // namespace spp

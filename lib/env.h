@@ -1,0 +1,52 @@
+// env: the environment a plugin runs in (tcpserver, tcprules, qmail-spp).
+//
+// Unset and empty are different things in qmail (RELAYCLIENT is honoured when
+// set, even to ""), so every lookup returns std::optional. An Env is built from
+// an explicit list of NAME=VALUE strings so tests never touch the real
+// environment; the hook entry points also apply S/U commands to it between
+// checks, exactly as qmail-spp applies them between plugins.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace spp {
+
+class Env {
+ public:
+  Env() = default;
+  /// From a NULL-terminated environ-style array.
+  static Env from_environ(char* const* envp);
+
+  std::optional<std::string_view> get(std::string_view name) const;
+  bool has(std::string_view name) const { return get(name).has_value(); }
+  void set(std::string_view name, std::string_view value);
+  void unset(std::string_view name);
+  const std::map<std::string, std::string, std::less<>>& all() const { return vars_; }
+
+  // Named accessors keep the variable names in one place.
+  std::optional<std::string_view> remote_ip() const;  // TCPREMOTEIP or TCP6REMOTEIP
+  std::optional<std::string_view> helo() const { return get("SMTPHELOHOST"); }
+  std::optional<std::string_view> mail_from() const { return get("SMTPMAILFROM"); }
+  std::optional<std::string_view> rcpt_to() const { return get("SMTPRCPTTO"); }
+  std::optional<std::string_view> auth_user() const { return get("SMTPAUTHUSER"); }
+  /// SMTPRCPTCOUNT / SMTPRCPTCOUNTALL as numbers; nullopt when unset or not a number.
+  std::optional<unsigned long> rcpt_count() const;
+  std::optional<unsigned long> rcpt_count_all() const;
+  /// SMTPRCPTHOSTSOK: true for "1", false for "0", nullopt otherwise.
+  std::optional<bool> rcpthosts_ok() const;
+  /// RELAYCLIENT set (even empty) — a relaying client.
+  bool relay_client() const { return has("RELAYCLIENT"); }
+  /// Relaying or SMTP-authenticated (non-empty SMTPAUTHUSER or TCPREMOTEINFO from an auth patch).
+  bool trusted_client() const;
+
+ private:
+  std::map<std::string, std::string, std::less<>> vars_;
+};
+
+/// Parses a whole string as an unsigned decimal number (no sign, no spaces).
+std::optional<unsigned long> parse_ulong(std::string_view text);
+
+}  // namespace spp

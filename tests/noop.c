@@ -1,0 +1,2 @@
+/* noop: the benchmark baseline — a static C plugin that prints nothing. */
+int main(void) { return 0; }
