@@ -38,7 +38,7 @@ STATIC    := -static
 endif
 
 WARN      := -Wall -Wextra -Wshadow -Wcast-qual -Wformat=2 -Wmissing-declarations
-ALL_CXXFLAGS := -std=c++17 $(WARN) -ffunction-sections -fdata-sections $(CXXFLAGS) $(SAN_FLAGS)
+ALL_CXXFLAGS := -std=c++20 $(WARN) -ffunction-sections -fdata-sections $(CXXFLAGS) $(SAN_FLAGS)
 ALL_CPPFLAGS := -Ilib -Iplugins -Itools -MMD -MP \
   -DSPP_PLUGINDIR='"$(PLUGINDIR)"' -DSPP_QMAILDIR='"$(QMAILDIR)"'
 GC_LDFLAGS := -Wl,--gc-sections
@@ -98,20 +98,23 @@ $(LIBCONF): $(call obj,$(CONF_SRCS))
 	@rm -f $@
 	ar rcs $@ $^
 
+# libspp calls registry() in libplugins and the checks call libspp: link them as a group.
+group = -Wl,--start-group $(filter %.a,$^) -Wl,--end-group
+
 $(SPP): $(B)/plugins/spp_main.o $(LIBPLUG) $(LIBSPP)
-	$(CXX) $(ALL_CXXFLAGS) $(STATIC) $(GC_LDFLAGS) -o $@ $^ $(SPP_LDLIBS)
+	$(CXX) $(ALL_CXXFLAGS) $(STATIC) $(GC_LDFLAGS) -o $@ $(filter %.o,$^) $(group) $(SPP_LDLIBS)
 
 $(SPPCONF): $(B)/tools/spp_conf_main.o $(LIBCONF) $(LIBPLUG) $(LIBSPP)
-	$(CXX) $(ALL_CXXFLAGS) $(GC_LDFLAGS) -o $@ $^ $(SPP_LDLIBS)
+	$(CXX) $(ALL_CXXFLAGS) $(GC_LDFLAGS) -o $@ $(filter %.o,$^) $(group) $(SPP_LDLIBS)
 
 # Hard links named after each check and hook, as they are installed.
-links: $(SPP)
+links: $(SPP) $(SPPCONF)
 	@mkdir -p $(B)/bin
 	@for n in $(PLUGINS) $(HOOKS); do ln -f $(SPP) $(B)/bin/spp-$$n; done
 	@ln -f $(SPP) $(B)/bin/spp; ln -f $(SPPCONF) $(B)/bin/spp-conf
 
 $(B)/%_test: $(B)/%_test.o $(LIBCONF) $(LIBPLUG) $(LIBSPP)
-	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(SPP_LDLIBS) $(CHECK_LIBS)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $(filter %.o,$^) $(group) $(SPP_LDLIBS) $(CHECK_LIBS)
 
 # Small C programs used by tests and benchmarks.
 $(B)/tests/%: tests/%.c

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -67,11 +68,24 @@ struct Context {
   Deps& deps;
 };
 
+/// One setting a check reads, for spp-conf show/check and the man pages.
+struct SettingSpec {
+  const char* name;      // control file and control/options key
+  const char* env;       // upper-case override ("" = none)
+  const char* fallback;  // default value
+  const char* about;     // one line
+  bool list = false;     // a list file (one entry per line), not a single value
+};
+
 struct Check {
   const char* name;  // "tarpit": entry spp-tarpit, log prefix spp-tarpit
   unsigned hooks;    // Hook bits where the check acts
   FailMode fail_mode;
   Verdict (*run)(const Context&);
+  const SettingSpec* settings = nullptr;
+  size_t settings_count = 0;
+  /// Reads the settings as run() would and collects every complaint (spp-conf check).
+  void (*lint)(const Control&, std::vector<std::string>& warnings) = nullptr;
 };
 
 /// Every check, in the documented order the hook entry points run them.

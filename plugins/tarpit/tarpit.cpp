@@ -1,5 +1,7 @@
 #include "tarpit/tarpit.h"
 
+#include <iterator>
+
 #include "log.h"
 
 namespace spp::tarpit {
@@ -80,6 +82,13 @@ Verdict run(const Context& ctx) {
 
 }  // namespace
 
-const Check check = {"tarpit", unsigned(Hook::rcpt), FailMode::open, run};
+constexpr SettingSpec kSettings[] = {
+    {"tarpitcount", "TARPITCOUNT", "0", "recipients after which RCPT replies are delayed (0 = off)"},
+    {"tarpitdelay", "TARPITDELAY", "5", "delay in seconds, or N/M/H for 2k, 5k, k*k seconds"},
+};
+
+static void lint(const Control& control, std::vector<std::string>& warnings) { load_config(control, warnings); }
+
+const Check check = {"tarpit", unsigned(Hook::rcpt), FailMode::open, run, kSettings, std::size(kSettings), lint};
 
 }  // namespace spp::tarpit

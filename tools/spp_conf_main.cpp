@@ -1,0 +1,105 @@
+// spp-conf: register sppkit (or any) plugins in control/smtpplugins, check the
+// configuration, show effective settings, and simulate SMTP sessions.
+// See man/spp-conf.8. H-Sphere's interface: -a -r -R -b -s -i -p -t -h.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "spp_conf.h"
+#if __has_include("test_cmd.h")
+#include "test_cmd.h"
+#define HAVE_TEST_CMD 1
+#endif
+
+using namespace spp::conf;
+
+static const char kUsage[] =
+    "usage: spp-conf [-a|-r|-R] [-s] [-i] -p plugin -t category   add (default) or remove a plugin\n"
+    "       spp-conf -b [-a|-r] [-s] [-i] < rows                   rows: category;plugin\n"
+    "       spp-conf -R [-t category]                             remove all plugins\n"
+    "       spp-conf -i -p plugin                                 check and fix permissions\n"
+    "       spp-conf list | check | show | test [options]          see spp-conf(8)\n"
+    "  plugin: relative to the plugin directory ($SPP_PLUGINDIR), or an absolute path\n"
+    "  category: connection, helo, mail, rcpt, data, auth\n"
+    "  files: $QMAILDIR (qmail home), $SPPCONFFILE (default control/smtpplugins)\n";
+
+static int usage(const char* complaint) {
+  if (complaint) std::fprintf(stderr, "spp-conf: fatal: %s\n", complaint);
+  std::fputs(kUsage, stderr);
+  return kBadInput;
+}
+
+static int read_stdin(std::string& out) {
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(0, buf, sizeof buf)) > 0) {
+    out.append(buf, size_t(n));
+    if (out.size() > (1 << 20)) return kBadInput;
+  }
+  return n < 0 ? kTemporary : kOk;
+}
+
+int main(int argc, char** argv, char** envp) {
+  spp::Env env = spp::Env::from_environ(envp);
+  Paths paths = Paths::from_env(env);
+  if (argc > 1) {
+    std::string cmd = argv[1];
+    if (cmd == "list") return argc == 2 ? list_plugins(paths) : usage("list takes no arguments");
+    if (cmd == "check") return argc == 2 ? check_config(paths, env) : usage("check takes no arguments");
+    if (cmd == "show") return argc == 2 ? show_settings(paths, env) : usage("show takes no arguments");
+    if (cmd == "test") {
+#ifdef HAVE_TEST_CMD
+      return cmd_test(argc - 1, argv + 1);
+#else
+      return usage("test is not built");
+#endif
+    }
+    if (cmd == "help" || cmd == "--help") {
+      std::fputs(kUsage, stdout);
+      return kOk;
+    }
+  }
+
+  char action = 0;
+  bool batch = false, shell = false, fix = false;
+  Registration one;
+  int opt;
+  while ((opt = getopt(argc, argv, "arRhbsip:t:")) != -1) {
+    switch (opt) {
+      case 'a': case 'r': case 'R':
+        if (action && action != opt) return usage("-a, -r and -R exclude each other");
+        action = char(opt);
+        break;
+      case 'b': batch = true; break;
+      case 's': shell = true; break;
+      case 'i': fix = true; break;
+      case 'p': one.plugin = optarg; break;
+      case 't': one.category = optarg; break;
+      case 'h': std::fputs(kUsage, stdout); return kOk;
+      default: return usage(nullptr);
+    }
+  }
+  if (optind != argc) return usage("unexpected argument");
+  if (action == 'R') {
+    if (batch || !one.plugin.empty()) return usage("-R takes only -t");
+    return remove_all_plugins(paths, one.category);
+  }
+  std::vector<Registration> regs;
+  if (batch) {
+    if (!one.plugin.empty() || !one.category.empty()) return usage("-b reads plugins from stdin, not -p/-t");
+    std::string text;
+    if (int rc = read_stdin(text)) return usage(rc == kBadInput ? "stdin too large" : "unable to read stdin");
+    if (int rc = parse_batch(text, shell, regs)) return rc;
+  } else {
+    if (one.plugin.empty()) return usage(action || shell || !fix ? "-p plugin is required" : "-i needs -p plugin");
+    if (one.category.empty()) {
+      if (fix && !action) return fix_plugin_permissions(entry_for(paths, one), false);
+      return usage("-t category is required");
+    }
+    one.shell = shell;
+    regs.push_back(one);
+  }
+  return action == 'r' ? remove_plugins(paths, regs) : add_plugins(paths, regs, fix);
+}
