@@ -120,8 +120,13 @@ Verdict run_check(const Check& check, const Context& ctx) {
 }
 
 Verdict run_hook(Hook hook, Env& env, const Control& control, Deps& deps) {
+  return run_checks(registry(), hook, env, control, deps);
+}
+
+Verdict run_checks(const std::vector<Check>& checks, Hook hook, Env& env, const Control& control,
+                   Deps& deps) {
   Verdict all;
-  for (const auto& check : registry()) {
+  for (const auto& check : checks) {
     if (!(check.hooks & unsigned(hook))) continue;
     Verdict v = run_check(check, Context{hook, env, control, deps});
     apply_to_env(v, hook, env);

@@ -99,6 +99,9 @@ Verdict run_check(const Check& check, const Context& ctx);
 /// listed one by one in smtpplugins would behave. Applies S/U (and C at
 /// mail/rcpt) to env as it goes. Returns the combined output.
 Verdict run_hook(Hook hook, Env& env, const Control& control, Deps& deps);
+/// run_hook over an explicit list of checks (tests).
+Verdict run_checks(const std::vector<Check>& checks, Hook hook, Env& env, const Control& control,
+                   Deps& deps);
 
 /// main() of the multi-call binary. Never returns 120 (qmail-spp: "can't execute").
 int multicall_main(int argc, char** argv, char** envp);
