@@ -1,5 +1,6 @@
 #include "plugin.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -144,6 +145,14 @@ int multicall_main(int argc, char** argv, char** envp) {
   Env env = Env::from_environ(envp);
   Control control(Control::default_base(env), env);
   Deps deps;
+  struct stat st;
+  if (stat(control.path("").c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    // Every check would read "missing" and do nothing; say why, once per run.
+    log::set_program("spp");
+    log::warn("no control directory at " + control.path("") +
+              " (set QMAILDIR or run from the qmail home): no checks run");
+    return 0;
+  }
 
   Verdict out;
   if (auto hook = hook_from_name(name)) {
