@@ -66,7 +66,7 @@ LIBCONF  := $(B)/libsppconf.a
 SPP      := $(B)/spp
 SPPCONF  := $(B)/spp-conf
 UNIT_TESTS := $(patsubst %.cpp,$(B)/%,$(TEST_SRCS))
-TEST_HELPERS := $(B)/tests/probe $(B)/tests/noop-static
+TEST_HELPERS := $(B)/tests/probe $(B)/tests/noop-static $(B)/bench/spawn $(B)/tests/dnsdelay $(B)/tests/dnsq
 
 # Every test program `make check` runs (tests/run-tests: exit 0 pass, 77 skip, else fail).
 # Fragments append their own to TESTS; `make check TESTS=...` on the command line runs a subset.
@@ -120,9 +120,15 @@ $(B)/%_test: $(B)/%_test.o $(LIBCONF) $(LIBPLUG) $(LIBSPP)
 $(B)/tests/%: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Wall -o $@ $<
+$(B)/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Wall -o $@ $<
 $(B)/tests/noop-static: tests/noop.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -static -o $@ $<
+# dnsq drives the real resolver (lib/dns) from shell tests.
+$(B)/tests/dnsq: $(B)/tests/dnsq.o $(LIBSPP)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ -lcares
 
 deps:
 	@scripts/deps check
