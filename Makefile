@@ -168,3 +168,4 @@ clean:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 .DELETE_ON_ERROR:
+.SECONDARY:
