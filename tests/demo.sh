@@ -9,6 +9,7 @@ rm -rf "$home"
 make --no-print-directory install QMAILDIR="$home" PREFIX="$home/usr" >/dev/null
 export QMAILDIR=$home
 conf=$home/bin/spp-conf
+mkdir -p "$home/control"
 cd "$home"
 echo mx.example.com > control/me
 echo example.com > control/rcpthosts
