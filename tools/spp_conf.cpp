@@ -215,20 +215,30 @@ int fix_plugin_permissions(const std::string& path, bool quiet) {
   return kOk;
 }
 
-int add_plugins(const Paths& paths, const std::vector<Registration>& regs, bool fix_permissions) {
+// Validates every request, loads smtpplugins, applies `edit` to each request
+// (it returns how many lines it changed) and saves once if anything changed.
+template <typename Edit>
+int edit_plugins(const Paths& paths, const std::vector<Registration>& regs, Edit edit) {
   for (const auto& r : regs)
     if (int rc = validate(r)) return rc;
   std::vector<Line> lines;
   if (int rc = load_for_edit(paths, lines)) return rc;
-  size_t added = 0;
+  size_t changed = 0;
   for (const auto& r : regs) {
+    int rc = edit(lines, r, changed);
+    if (rc != kOk) return rc;
+  }
+  return changed ? save(paths, lines) : kOk;
+}
+
+int add_plugins(const Paths& paths, const std::vector<Registration>& regs, bool fix_permissions) {
+  return edit_plugins(paths, regs, [&](std::vector<Line>& lines, const Registration& r, size_t& added) {
     std::string entry = entry_for(paths, r);
-    std::string path = r.shell ? entry.substr(1) : entry;
+    // A shell entry may carry arguments: the program is its first word.
+    std::string program = r.shell ? entry.substr(1, entry.find(' ') - 1) : entry;
     if (fix_permissions) {
-      // A shell entry may carry arguments; the program is the first word.
-      if (r.shell) path = path.substr(0, path.find(' '));
-      if (int rc = fix_plugin_permissions(path, true)) return rc;
-    } else if (access(r.shell ? path.substr(0, path.find(' ')).c_str() : path.c_str(), X_OK) != 0) {
+      if (int rc = fix_plugin_permissions(program, true)) return rc;
+    } else if (access(program.c_str(), X_OK) != 0) {
       say("warning: ", entry + " is not an executable file (yet): qmail-spp will answer 451");
     }
     if (add_entry(lines, category_letter(r.category), entry)) {
@@ -237,24 +247,19 @@ int add_plugins(const Paths& paths, const std::vector<Registration>& regs, bool 
     } else {
       say("", entry + " is already in [" + r.category + "]");
     }
-  }
-  return added ? save(paths, lines) : kOk;
+    return kOk;
+  });
 }
 
 int remove_plugins(const Paths& paths, const std::vector<Registration>& regs) {
-  for (const auto& r : regs)
-    if (int rc = validate(r)) return rc;
-  std::vector<Line> lines;
-  if (int rc = load_for_edit(paths, lines)) return rc;
-  size_t removed = 0;
-  for (const auto& r : regs) {
+  return edit_plugins(paths, regs, [&](std::vector<Line>& lines, const Registration& r, size_t& removed) {
     std::string entry = entry_for(paths, r);
     size_t n = remove_entry(lines, category_letter(r.category), entry);
     removed += n;
     say("", n ? "removed " + entry + " from [" + r.category + "]"
               : entry + " is not in [" + r.category + "]");
-  }
-  return removed ? save(paths, lines) : kOk;
+    return kOk;
+  });
 }
 
 int remove_all_plugins(const Paths& paths, const std::string& category) {
