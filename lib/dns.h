@@ -48,8 +48,10 @@ std::optional<std::string> reverse_ipv4(std::string_view ip);
 /// "2001:db8::1" -> 32 nibbles, dot-separated, least significant first (no ".ip6.arpa").
 std::optional<std::string> reverse_ipv6_nibbles(std::string_view ip);
 /// Reverse name of an IPv4 or IPv6 address for a DNSBL zone: "<reversed>.<zone>".
+/// An IPv4-mapped IPv6 address (::ffff:1.2.3.4) is looked up as the IPv4 client it is.
+/// nullopt for a malformed address or an empty zone; trailing dots of the zone are dropped.
 std::optional<std::string> dnsbl_query_name(std::string_view ip, std::string_view zone);
-/// PTR owner name: "...in-addr.arpa" or "...ip6.arpa".
+/// PTR owner name: "...in-addr.arpa" or "...ip6.arpa" (IPv4-mapped: in-addr.arpa).
 std::optional<std::string> ptr_query_name(std::string_view ip);
 
 }  // namespace spp

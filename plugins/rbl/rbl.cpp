@@ -1,6 +1,226 @@
-// PLACEHOLDER — replaced by the RBL check.
 #include "rbl/rbl.h"
+
+#include <chrono>
+
+#include "log.h"
+
 namespace spp::rbl {
-static Verdict run(const Context&) { return Verdict::no_opinion(); }
-const Check check = {"rbl", Hook::connect | Hook::mail | Hook::rcpt | Hook::data, FailMode::open, run};
+
+namespace {
+
+constexpr unsigned long kMaxTimeout = 300;  // seconds; a client waits 5 minutes for a reply
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return out;
 }
+
+// A zone name we are willing to put into a query: letters, digits, '-', '_'
+// and dots, short enough that an IPv6 nibble prefix (64 bytes) still fits.
+bool valid_zone(std::string_view zone) {
+  if (zone.empty() || zone.size() > 180 || zone.front() == '.' || zone.find("..") != std::string_view::npos)
+    return false;
+  for (char c : zone)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+          c == '.'))
+      return false;
+  return true;
+}
+
+bool parse_flag(const Control& control, const char* name, const char* env_var, std::vector<std::string>& warnings) {
+  Setting s;
+  if (control.setting(name, env_var, "0", s) == Lookup::error) {
+    warnings.push_back("unable to read " + s.origin + ": " + s.value + "; " + name + " off");
+    return false;
+  }
+  std::string v = lower(s.value);
+  if (v == "1" || v == "yes" || v == "on" || v == "true") return true;
+  if (!(v == "0" || v == "no" || v == "off" || v == "false" || v.empty()))
+    warnings.push_back(std::string(name) + " from " + s.origin + " is not 0 or 1: \"" + clean_text(s.value) +
+                       "\"; off");
+  return false;
+}
+
+Stage parse_stage(const Control& control, const char* name, const char* env_var, Stage fallback,
+                  std::vector<std::string>& warnings) {
+  Setting s;
+  const char* def = fallback == Stage::rcpt ? "rcpt" : fallback == Stage::mail ? "mail" : "connect";
+  if (control.setting(name, env_var, def, s) == Lookup::error) {
+    warnings.push_back("unable to read " + s.origin + ": " + s.value + "; using " + def);
+    return fallback;
+  }
+  std::string v = lower(s.value);
+  if (v == "mail") return Stage::mail;
+  if (v == "rcpt" && fallback == Stage::rcpt) return Stage::rcpt;    // rblrejectat
+  if (v == "connect" && fallback != Stage::rcpt) return Stage::connect;  // rbllookupat
+  warnings.push_back(std::string(name) + " from " + s.origin + " is not " +
+                     (fallback == Stage::rcpt ? "mail or rcpt" : "connect or mail") + ": \"" + clean_text(s.value) +
+                     "\"; using " + def);
+  return fallback;
+}
+
+}  // namespace
+
+Config load_config(const Control& control, const Env& env, std::vector<std::string>& warnings) {
+  Config config;
+  if (auto v = env.get("RBLSMTPD")) config.rblsmtpd = std::string(*v);
+  Lines hosts = control.lines("rblhosts");
+  if (hosts.status == Lookup::error) {
+    warnings.push_back("unable to read " + control.path("rblhosts") + ": " + hosts.error);
+    config.unreadable = true;
+  }
+  for (const auto& line : hosts.lines) {
+    Zone zone;
+    std::string_view rest(line);
+    if (rest.substr(0, 2) == "a:" || rest.substr(0, 2) == "A:") {
+      zone.anti = true;
+      rest.remove_prefix(2);
+    } else if (size_t colon = rest.find(':'); colon != std::string_view::npos) {
+      zone.message = std::string(rest.substr(colon + 1));
+      rest = rest.substr(0, colon);
+    }
+    while (!rest.empty() && rest.back() == '.') rest.remove_suffix(1);
+    if (!valid_zone(rest)) {
+      warnings.push_back("ignoring bad zone in " + control.path("rblhosts") + ": \"" + clean_text(line) + "\"");
+      continue;
+    }
+    zone.name = std::string(rest);
+    config.zones.push_back(std::move(zone));
+  }
+  config.bounce = parse_flag(control, "flagrblbounce", "FLAGRBLBOUNCE", warnings);
+  config.fail_closed = parse_flag(control, "flagfailclosed", "FLAGFAILCLOSED", warnings);
+  Setting s;
+  if (control.setting("rbltimeout", "RBLTIMEOUT", "10", s) == Lookup::error) {
+    warnings.push_back("unable to read " + s.origin + ": " + s.value + "; using 10 seconds");
+  } else if (auto secs = parse_ulong(s.value); secs && *secs > 0) {
+    config.timeout_ms = int(*secs > kMaxTimeout ? kMaxTimeout : *secs) * 1000;
+  } else {
+    warnings.push_back("rbltimeout from " + s.origin + " is not a number of seconds: \"" + clean_text(s.value) +
+                       "\"; using 10");
+  }
+  config.reject_at = parse_stage(control, "rblrejectat", "RBLREJECTAT", Stage::rcpt, warnings);
+  config.lookup_at = parse_stage(control, "rbllookupat", "RBLLOOKUPAT", Stage::mail, warnings);
+  Lines exempt = control.lines("rblexempt");
+  if (exempt.status == Lookup::error)
+    warnings.push_back("unable to read " + control.path("rblexempt") + ": " + exempt.error + "; no exemptions");
+  for (const auto& e : exempt.lines) config.exempt.push_back(lower(e));
+  return config;
+}
+
+Stage stage_of(Hook hook, const Env& env) {
+  switch (hook) {
+    case Hook::mail: return Stage::mail;
+    case Hook::rcpt:
+    case Hook::data: return Stage::rcpt;
+    case Hook::unknown:
+      // qmail-spp does not name the section: SMTPMAILFROM appears at the
+      // first MAIL, SMTPRCPTTO at the first RCPT, and both stay set.
+      if (!env.mail_from()) return Stage::connect;
+      return env.rcpt_to() ? Stage::rcpt : Stage::mail;
+    default: return Stage::connect;
+  }
+}
+
+namespace {
+
+// "postmaster" matches that local part at any domain, "@example.com" a whole
+// domain, anything else the whole address. Case does not matter.
+bool exempt(const Config& config, std::string_view rcpt) {
+  std::string addr = lower(rcpt);
+  size_t at = addr.rfind('@');
+  std::string local = addr.substr(0, at);
+  std::string domain = at == std::string::npos ? "" : addr.substr(at);
+  for (const auto& e : config.exempt)
+    if (e == addr || e == local || (!domain.empty() && e == domain)) return true;
+  return false;
+}
+
+std::string describe(const Result& r, std::string_view ip, size_t zones, long long ms) {
+  std::string took = "; " + std::to_string(ms) + " ms";
+  std::string who(ip);
+  switch (r.outcome) {
+    case Outcome::clean: return who + " not listed (" + std::to_string(zones) + " zones)" + took;
+    case Outcome::accepted: return who + " accepted by " + (r.zone == "RBLSMTPD" ? "RBLSMTPD=\"\"" : "anti-RBL " + r.zone) + took;
+    case Outcome::listed: return who + " listed by " + r.zone + ": " + std::to_string(r.code) + " " + r.text + took;
+    case Outcome::dns_error:
+      return who + " lookup failed at " + r.zone + " (" + r.reason + "); " +
+             (r.code ? "answering 451 (flagfailclosed)" : "failing open") + took;
+  }
+  return who;
+}
+
+// Asks the lists (or takes RBLSMTPD's word), caches the verdict with S and
+// logs it. nullopt when there is nothing to ask or no client address.
+std::optional<Result> lookup(const Config& config, std::optional<std::string_view> ip, Resolver& dns, Decision& d) {
+  if (config.zones.empty() && !config.rblsmtpd) {
+    if (!config.unreadable || !config.fail_closed) return std::nullopt;
+    return Result{Outcome::dns_error, 451, "temporary RBL lookup error", "control/rblhosts", "unreadable"};
+  }
+  if (!ip && !config.rblsmtpd) {
+    d.warnings.push_back("no TCPREMOTEIP in the environment; not checked");
+    return std::nullopt;
+  }
+  std::string client(ip ? *ip : "");
+  auto queries = config.rblsmtpd ? std::vector<Query>{} : build_queries(config, client);
+  if (queries.empty() && !config.rblsmtpd) {
+    d.warnings.push_back("client address \"" + clean_text(client) + "\" is not an IP address; not checked");
+    return std::nullopt;
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto answers = queries.empty() ? std::vector<Answer>{} : dns.resolve(queries, config.timeout_ms);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  Result verdict = evaluate(config, client, answers);
+  write_cache(d.verdict, verdict);
+  std::string line = describe(verdict, client, config.zones.size(), ms.count());
+  (verdict.outcome == Outcome::dns_error ? d.warnings : d.info).push_back(line);
+  return verdict;
+}
+
+}  // namespace
+
+Decision decide(Hook hook, const Env& env, const Config& config, Resolver& dns) {
+  Decision d;
+  if (env.trusted_client()) return d;  // relaying or authenticated: never looked up
+  Stage stage = stage_of(hook, env);
+  auto rcpt = env.rcpt_to();
+  bool exempt_rcpt = stage == Stage::rcpt && rcpt && exempt(config, *rcpt);
+  auto ip = env.remote_ip();
+  std::optional<Result> verdict = read_cache(env);
+  if (!verdict) {
+    if (stage == Stage::connect && config.lookup_at != Stage::connect) return d;
+    // Nothing to refuse at this RCPT: ask later, when it matters.
+    if (stage == Stage::rcpt && (exempt_rcpt || env.rcpthosts_ok() == false)) return d;
+    verdict = lookup(config, ip, dns, d);
+    if (!verdict) return d;
+  }
+  if (!verdict->code || stage == Stage::connect || exempt_rcpt) return d;
+  if (stage == Stage::mail && config.reject_at != Stage::mail) return d;
+  d.verdict.append(Verdict::error(verdict->code, "", verdict->text));
+  auto from = env.mail_from();
+  d.info.push_back("refused " + std::string(stage == Stage::mail ? "MAIL" : "RCPT") + " from <" +
+                   clean_text(from ? *from : "") + ">" +
+                   (stage == Stage::rcpt ? " to <" + clean_text(rcpt ? *rcpt : "") + ">" : "") + " of " +
+                   clean_text(ip ? *ip : "") + ": " + std::to_string(verdict->code) + " " + verdict->text);
+  return d;
+}
+
+namespace {
+
+Verdict run(const Context& ctx) {
+  if (ctx.env.trusted_client()) return Verdict::no_opinion();  // before reading any file
+  std::vector<std::string> warnings;
+  Config config = load_config(ctx.control, ctx.env, warnings);
+  for (const auto& w : warnings) log::warn(w);
+  Decision d = decide(ctx.hook, ctx.env, config, ctx.deps.dns());
+  for (const auto& w : d.warnings) log::warn(w);
+  for (const auto& i : d.info) log::info(i);
+  return d.verdict;
+}
+
+}  // namespace
+
+const Check check = {"rbl", Hook::connect | Hook::mail | Hook::rcpt, FailMode::open, run};
+
+}  // namespace spp::rbl

@@ -1,0 +1,89 @@
+/* bncip.c -- sppkit bounce patches: source address for qmail-remote.
+ *
+ * Contract: see bncip.h.  A bad or unreadable control makes qmail-remote
+ * defer with a report naming the control and its value, never connect
+ * from an address the operator did not ask for.  bind() failing (the
+ * address is not configured on this host: EADDRNOTAVAIL) is also a
+ * temporary error naming the address; it is not a "can't connect", so it
+ * does not touch lock/tcpto.  IPv4 only, as qmail-remote.
+ */
+#ifndef BNCIP_C
+#define BNCIP_C
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <string.h>
+#include "bncopt.c"
+#include "bncip.h"
+
+int bncip_isbounce(const char *sender)
+{
+  return !*sender || !strcmp(sender, "#@[]");
+}
+
+int bncip_scan(const char *s, unsigned char ip[4])
+{
+  int i;
+
+  for (i = 0; i < 4; ++i) {
+    unsigned int v = 0;
+    int digits = 0;
+
+    if (i) {
+      if (*s != '.') return 0;
+      ++s;
+    }
+    while (*s >= '0' && *s <= '9') {
+      v = v * 10 + (unsigned int) (*s++ - '0');
+      if (++digits > 3 || v > 255) return 0;
+    }
+    if (!digits) return 0;
+    ip[i] = (unsigned char) v;
+  }
+  return *s == 0;
+}
+
+static int bncip_lookup(const char *dir, const char *name, struct bncip *b)
+{
+  char val[BNCOPT_VALMAX];
+  unsigned int i;
+  int r;
+
+  b->control = name;
+  b->text[0] = 0;
+  r = bncopt_get(dir, name, val, sizeof val);
+  if (r == BNCOPT_ERROR) return BNCIP_ERROR;
+  if (r == BNCOPT_BAD) return BNCIP_BAD;
+  if (r == BNCOPT_ABSENT) return BNCIP_NONE;
+  for (i = 0; val[i] && i < sizeof b->text - 1; ++i)
+    b->text[i] = (val[i] < 33 || val[i] > 126) ? '?' : val[i];
+  b->text[i] = 0;
+  if (!bncip_scan(val, b->ip)) return BNCIP_BAD;
+  if (!b->ip[0] && !b->ip[1] && !b->ip[2] && !b->ip[3]) return BNCIP_NONE;
+  return BNCIP_BIND;
+}
+
+int bncip_choose(const char *dir, const char *sender, struct bncip *b)
+{
+  int r;
+
+  if (bncip_isbounce(sender)) {
+    r = bncip_lookup(dir, "bouncingip", b);
+    if (r != BNCIP_NONE || b->text[0]) return r;  /* set, even to 0.0.0.0 */
+  }
+  return bncip_lookup(dir, "outgoingip", b);
+}
+
+int bncip_bind(int fd, const struct bncip *b)
+{
+  struct sockaddr_in sa;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = 0;
+  memcpy(&sa.sin_addr, b->ip, 4);
+  return bind(fd, (struct sockaddr *) &sa, sizeof sa);
+}
+
+#endif

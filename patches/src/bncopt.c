@@ -1,0 +1,182 @@
+/* bncopt.c -- sppkit bounce patches: settings from control files.
+ *
+ * Contract: see bncopt.h.  control/options holds one "name=value" per
+ * line; white space around name and value is ignored, lines starting with
+ * '#' are comments, CR before LF is ignored, the first match wins and
+ * unknown names are ignored.  A missing file is not an error.  A file that
+ * exists but cannot be read gives BNCOPT_ERROR; the callers then behave as
+ * if the option were unset (stock qmail) and log bncopt_why.
+ *
+ * The qmail programs #include this file (it is guarded against double
+ * inclusion), so the series needs no Makefile change.
+ */
+#ifndef BNCOPT_C
+#define BNCOPT_C
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "bncopt.h"
+
+char bncopt_why[BNCOPT_WHYMAX];
+
+static int bncopt_isspace(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int bncopt_copy(const char *s, unsigned int len, char *val,
+                       unsigned int valmax)
+{
+  while (len && bncopt_isspace(s[len - 1])) --len;
+  if (len + 1 > valmax) return -1;
+  memcpy(val, s, len);
+  val[len] = 0;
+  return 1;
+}
+
+int bncopt_parse(const char *buf, unsigned int len, const char *name,
+                 char *val, unsigned int valmax)
+{
+  unsigned int pos = 0;
+  unsigned int namelen = strlen(name);
+
+  while (pos < len) {
+    unsigned int end = pos;
+    unsigned int i;
+    unsigned int k;
+
+    while (end < len && buf[end] != '\n') ++end;
+    i = pos;
+    while (i < end && bncopt_isspace(buf[i])) ++i;
+    if (i < end && buf[i] != '#' && end - i > namelen
+        && !memcmp(buf + i, name, namelen)) {
+      k = i + namelen;
+      while (k < end && bncopt_isspace(buf[k])) ++k;
+      if (k < end && buf[k] == '=') {
+        ++k;
+        while (k < end && bncopt_isspace(buf[k])) ++k;
+        return bncopt_copy(buf + k, end - k, val, valmax);
+      }
+    }
+    pos = end + 1;
+  }
+  return 0;
+}
+
+int bncopt_firstline(const char *buf, unsigned int len, char *val,
+                     unsigned int valmax)
+{
+  unsigned int end = 0;
+
+  while (end < len && buf[end] != '\n') ++end;
+  if (bncopt_copy(buf, end, val, valmax) == -1) return -1;
+  return val[0] != 0;
+}
+
+int bncopt_scannum(const char *s, unsigned long max, unsigned long *n)
+{
+  unsigned long r = 0;
+
+  if (!*s) return 0;
+  for (; *s; ++s) {
+    if (*s < '0' || *s > '9') return 0;
+    if (r > (max - (unsigned long) (*s - '0')) / 10) return 0;
+    r = r * 10 + (unsigned long) (*s - '0');
+    if (r > max) return 0;
+  }
+  *n = r;
+  return 1;
+}
+
+/* stdio, not read(2): netqmail's readwrite.h clashes with <unistd.h> */
+int bncopt_readfile(const char *path, char *buf, unsigned int max,
+                    unsigned int *len)
+{
+  FILE *f;
+  size_t r;
+
+  *len = 0;
+  f = fopen(path, "r");
+  if (!f) return errno == ENOENT ? 0 : -1;
+  r = fread(buf, 1, max, f);
+  if (ferror(f)) {
+    fclose(f);
+    errno = EIO;
+    return -1;
+  }
+  fclose(f);
+  *len = (unsigned int) r;
+  return 1;
+}
+
+int bncopt_get(const char *dir, const char *name, char *val,
+               unsigned int valmax)
+{
+  static char file[BNCOPT_FILEMAX];
+  char path[1024];
+  unsigned int len;
+  int r;
+
+  bncopt_why[0] = 0;
+  if (strlen(dir) + strlen(name) + 20 > sizeof path) {
+    snprintf(bncopt_why, sizeof bncopt_why, "control/%s: path too long", name);
+    return BNCOPT_ERROR;
+  }
+
+  sprintf(path, "%s/control/%s", dir, name);
+  r = bncopt_readfile(path, file, sizeof file, &len);
+  if (r == -1) {
+    snprintf(bncopt_why, sizeof bncopt_why,
+             "unable to read control/%s: %s", name, strerror(errno));
+    return BNCOPT_ERROR;
+  }
+  if (r == 1) {
+    r = bncopt_firstline(file, len, val, valmax);
+    if (r == 1) return BNCOPT_FOUND;
+    if (r == -1) {
+      snprintf(bncopt_why, sizeof bncopt_why,
+               "control/%s: first line too long", name);
+      return BNCOPT_BAD;
+    }
+  }
+
+  sprintf(path, "%s/control/options", dir);
+  r = bncopt_readfile(path, file, sizeof file, &len);
+  if (r == -1) {
+    snprintf(bncopt_why, sizeof bncopt_why,
+             "unable to read control/options: %s", strerror(errno));
+    return BNCOPT_ERROR;
+  }
+  if (r == 0) return BNCOPT_ABSENT;
+  r = bncopt_parse(file, len, name, val, valmax);
+  if (r == -1) {
+    snprintf(bncopt_why, sizeof bncopt_why,
+             "control/options: value of %s too long", name);
+    return BNCOPT_BAD;
+  }
+  if (r == 0 || !val[0]) return BNCOPT_ABSENT;
+  return BNCOPT_FOUND;
+}
+
+int bncopt_getnum(const char *dir, const char *name, unsigned long max,
+                  unsigned long *n)
+{
+  char val[BNCOPT_VALMAX];
+  char shown[40];
+  int r;
+
+  r = bncopt_get(dir, name, val, sizeof val);
+  if (r != BNCOPT_FOUND) return r;
+  if (bncopt_scannum(val, max, n)) return BNCOPT_FOUND;
+  /* show at most 32 bytes of the bad value, unprintables as '?' */
+  for (r = 0; val[r] && r < 32; ++r)
+    shown[r] = (val[r] < 32 || val[r] > 126) ? '?' : val[r];
+  shown[r] = 0;
+  snprintf(bncopt_why, sizeof bncopt_why,
+           "%s=%s is not a number from 0 to %lu; using %lu", name, shown,
+           max, *n);
+  return BNCOPT_BAD;
+}
+
+#endif

@@ -1,0 +1,44 @@
+/* bncopt.h -- sppkit bounce patches: settings from control files.
+ *
+ * A setting NAME is looked up, in this order:
+ *   1. the first line of control/NAME (an empty first line counts as unset);
+ *   2. the first "NAME=value" line of control/options;
+ *   3. the caller's default.
+ * Only libc is used, so the functions are unit-tested without a qmail tree.
+ */
+#ifndef BNCOPT_H
+#define BNCOPT_H
+
+#define BNCOPT_ABSENT 0  /* set nowhere: use the default */
+#define BNCOPT_FOUND 1   /* value copied out */
+#define BNCOPT_ERROR -1  /* a file exists but cannot be read: default + log */
+#define BNCOPT_BAD -2    /* value present but not valid: default + log */
+
+#define BNCOPT_VALMAX 256     /* longest value kept; longer ones are BAD */
+#define BNCOPT_FILEMAX 65536  /* bytes of control/options considered */
+#define BNCOPT_WHYMAX 300
+
+/* why the last bncopt_get()/bncopt_getnum() returned ERROR or BAD */
+extern char bncopt_why[BNCOPT_WHYMAX];
+
+/* pure: find NAME in the text of control/options; 1 found, 0 not, -1 too long */
+int bncopt_parse(const char *buf, unsigned int len, const char *name,
+                 char *val, unsigned int valmax);
+/* pure: the first line of a control file, trailing white space removed;
+ * 1 non-empty, 0 empty, -1 too long */
+int bncopt_firstline(const char *buf, unsigned int len,
+                     char *val, unsigned int valmax);
+/* pure: decimal number 0..max, nothing else; 1 ok, 0 not */
+int bncopt_scannum(const char *s, unsigned long max, unsigned long *n);
+
+/* read a whole file (at most max bytes); 1 read, 0 missing, -1 error */
+int bncopt_readfile(const char *path, char *buf, unsigned int max,
+                    unsigned int *len);
+/* look NAME up under DIR (the qmail home) */
+int bncopt_get(const char *dir, const char *name, char *val,
+               unsigned int valmax);
+/* a number 0..max; on ERROR or BAD, *n is left at the caller's default */
+int bncopt_getnum(const char *dir, const char *name, unsigned long max,
+                  unsigned long *n);
+
+#endif

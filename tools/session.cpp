@@ -1,0 +1,980 @@
+// session: the qmail-smtpd + qmail-spp 0.42 simulator behind `spp-conf test`.
+// Behaviour is described in reference/qmail-spp.md; this is our own code, written
+// from that description and from reading the qmail sources (nothing copied).
+#include "session.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cdb_reader.h"
+
+extern char** environ;
+
+namespace spp::sim {
+
+namespace {
+
+// ---------------------------------------------------------------- small helpers
+
+std::string until_nul(std::string_view s) { return std::string(s.substr(0, s.find('\0'))); }
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+bool equal_nocase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+std::string lowered(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = lower(c);
+  return r;
+}
+
+// control_readline(): 1 = read (first line, trailing blanks and LF stripped),
+// 0 = file absent, -1 = any other error.
+int read_control_line(const char* path, std::string& out) {
+  FILE* f = std::fopen(path, "r");
+  if (!f) return errno == ENOENT ? 0 : -1;
+  out.clear();
+  int c;
+  while ((c = std::fgetc(f)) != EOF && c != '\n') out.push_back(static_cast<char>(c));
+  bool bad = std::ferror(f);
+  std::fclose(f);
+  if (bad) return -1;
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+  return 1;
+}
+
+// control_readfile(): 1 = read, 0 = absent, -1 = error.
+int read_control_file(const char* path, std::vector<std::string>& out) {
+  out.clear();
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd == -1) return errno == ENOENT ? 0 : -1;
+  std::string content;
+  char buf[4096];
+  for (;;) {
+    ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r == 0) break;
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return -1;
+    }
+    content.append(buf, static_cast<size_t>(r));
+  }
+  ::close(fd);
+  out = control_file_lines(content);
+  return 1;
+}
+
+// scan_ulong(): leading decimal digits; 0 digits => 0.
+unsigned long scan_ulong(std::string_view s, size_t* used = nullptr) {
+  unsigned long v = 0;
+  size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) v = v * 10 + static_cast<unsigned long>(s[i] - '0');
+  if (used) *used = i;
+  return v;
+}
+
+// ip_scanbracket(): "[a.b.c.d]" -> its length, 0 when it is not one.
+size_t scan_bracket_ip(std::string_view s, uint32_t& ip) {
+  if (s.empty() || s[0] != '[') return 0;
+  size_t pos = 1;
+  unsigned char d[4];
+  for (int k = 0; k < 4; ++k) {
+    if (k > 0) {
+      if (pos >= s.size() || s[pos] != '.') return 0;
+      ++pos;
+    }
+    size_t used = 0;
+    unsigned long u = scan_ulong(s.substr(pos), &used);
+    if (!used) return 0;
+    d[k] = static_cast<unsigned char>(u);
+    pos += used;
+  }
+  if (pos >= s.size() || s[pos] != ']') return 0;
+  ip = (uint32_t{d[0]} << 24) | (uint32_t{d[1]} << 16) | (uint32_t{d[2]} << 8) | d[3];
+  return pos + 1;
+}
+
+// ipme_init(): the addresses of this host's interfaces.
+std::vector<uint32_t> local_ipv4_addresses() {
+  std::vector<uint32_t> ips{0x7f000001u};
+  struct ifaddrs* list = nullptr;
+  if (getifaddrs(&list) == 0) {
+    for (struct ifaddrs* a = list; a; a = a->ifa_next)
+      if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET)
+        ips.push_back(ntohl(reinterpret_cast<const struct sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr));
+    freeifaddrs(list);
+  }
+  return ips;
+}
+
+// date822fmt(): "21 Nov 2026 20:56:41 -0000\n" in UTC.
+std::string date822(time_t when) {
+  static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  struct tm tm;
+  gmtime_r(&when, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%d %s %d %02d:%02d:%02d -0000\n", tm.tm_mday, months[tm.tm_mon],
+                tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+// received.c's safeput(): anything outside a small safe set becomes '?'.
+std::string safe(std::string_view s) {
+  std::string r;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              std::strchr(".@%+/=:-[]", c) != nullptr;
+    r.push_back(ok && c ? c : '?');
+  }
+  return r;
+}
+
+std::vector<char*> c_strings(const std::vector<std::string>& v) {
+  std::vector<char*> r;
+  r.reserve(v.size() + 1);
+  for (const std::string& s : v) r.push_back(const_cast<char*>(s.c_str()));
+  r.push_back(nullptr);
+  return r;
+}
+
+long long now_ms() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// waitpid() with an optional deadline (ms on the monotonic clock, <0 = none);
+// on the deadline the child is killed. Returns false when waitpid itself fails.
+bool wait_child(pid_t pid, long long deadline, int& wstat, bool& killed) {
+  killed = false;
+  for (;;) {
+    pid_t r = waitpid(pid, &wstat, deadline < 0 ? 0 : WNOHANG);
+    if (r == pid) return true;
+    if (r < 0 && errno != EINTR) return false;
+    if (r == 0) {
+      if (now_ms() >= deadline) {
+        kill(pid, SIGKILL);
+        killed = true;
+        deadline = -1;
+        continue;
+      }
+      struct timespec ts = {0, 10 * 1000 * 1000};
+      nanosleep(&ts, nullptr);
+    }
+  }
+}
+
+void write_all(int fd, std::string_view data, bool& failed) {
+  while (!data.empty() && !failed) {
+    ssize_t w = ::write(fd, data.data(), data.size());
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      failed = true;
+      return;
+    }
+    data.remove_prefix(static_cast<size_t>(w));
+  }
+}
+
+// qmail_close(): the qmail-queue exit code as qmail-smtpd reports it.
+// "" = accepted; "D..." permanent; "Z..." temporary.
+std::string queue_verdict(int wstat, bool flagerr, const std::string& errstr, Variant variant) {
+  if (WIFSIGNALED(wstat)) return "Zqq crashed (#4.3.0)";
+  int code = WEXITSTATUS(wstat);
+  switch (code) {
+    case 115:
+    case 11: return "Denvelope address too long for qq (#5.1.3)";
+    case 31: return "Dmail server permanently rejected message (#5.3.0)";
+    case 51: return "Zqq out of memory (#4.3.0)";
+    case 52: return "Zqq timeout (#4.3.0)";
+    case 53: return "Zqq write error or disk full (#4.3.0)";
+    case 0: if (!flagerr) return ""; return "Zqq read error (#4.3.0)";
+    case 54: return "Zqq read error (#4.3.0)";
+    case 55: return "Zqq unable to read configuration (#4.3.0)";
+    case 56: return "Zqq trouble making network connection (#4.3.0)";
+    case 61: return "Zqq trouble in home directory (#4.3.0)";
+    case 62: case 63: case 64: case 65: case 66: return "Zqq trouble creating files in queue (#4.3.0)";
+    case 71: return "Zmail server temporarily rejected message (#4.3.0)";
+    case 72: return "Zconnection to mail server timed out (#4.4.1)";
+    case 73: return "Zconnection to mail server rejected (#4.4.1)";
+    case 74: return "Zcommunication with mail server failed (#4.4.2)";
+    case 81: case 91: return "Zqq internal bug (#4.3.0)";
+    case 120: return "Zunable to exec qq (#4.3.0)";
+    default:
+      // notqmail only: exit 82 with "D..."/"Z..." text on fd 6.
+      if (variant == Variant::notqmail && code == 82 && errstr.size() > 2) return until_nul(errstr);
+      if (code >= 11 && code <= 40) return "Dqq permanent problem (#5.3.0)";
+      return "Zqq temporary problem (#4.3.0)";
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- configuration
+
+std::vector<std::string> control_file_lines(std::string_view content) {
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos < content.size()) {
+    size_t nl = content.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? content.size() : nl;
+    std::string line(content.substr(pos, end - pos));
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    if (!line.empty() && line[0] != '#') lines.push_back(until_nul(line));
+    pos = nl == std::string_view::npos ? content.size() : nl + 1;
+  }
+  return lines;
+}
+
+PluginLists parse_smtpplugins(std::string_view content) {
+  PluginLists lists;
+  std::vector<std::string> dummy;
+  std::vector<std::string>* to = &dummy;
+  for (std::string& line : control_file_lines(content)) {
+    if (line[0] == '[') {
+      switch (line.size() > 1 ? line[1] : '\0') {
+        case 'c': to = &lists.connection; break;
+        case 'h': to = &lists.helo; break;
+        case 'm': to = &lists.mail; break;
+        case 'r': to = &lists.rcpt; break;
+        case 'd': to = &lists.data; break;
+        case 'a': to = &lists.auth; break;  // auth variants only
+        default: to = &dummy;
+      }
+    } else {
+      to->push_back(std::move(line));
+    }
+  }
+  return lists;
+}
+
+// ---------------------------------------------------------------- environment
+
+Environ Environ::from_process() {
+  std::vector<std::string> entries;
+  for (char** e = environ; e && *e; ++e) entries.emplace_back(*e);
+  return Environ(std::move(entries));
+}
+
+std::optional<std::string> Environ::get(std::string_view name) const {
+  for (const std::string& e : entries_)
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
+      return e.substr(name.size() + 1);
+  return std::nullopt;
+}
+
+void Environ::unset(std::string_view name) {
+  std::vector<std::string> kept;
+  for (std::string& e : entries_)
+    if (!(e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '='))
+      kept.push_back(std::move(e));
+  entries_ = std::move(kept);
+}
+
+void Environ::put(const std::string& entry) {
+  unset(std::string_view(entry).substr(0, entry.find('=')));
+  entries_.push_back(entry);
+}
+
+void Environ::put(std::string_view name, std::string_view value) {
+  std::string entry(name);
+  entry += '=';
+  entry += value;
+  put(entry);
+}
+
+// ---------------------------------------------------------------- plugin output
+
+void LineSplitter::emit(std::vector<std::string>& out) {
+  // qmail-spp overwrites the last byte (normally the LF) and ignores 1-byte lines.
+  if (raw_len_ > 1) {
+    if (raw_len_ <= max_line_) current_.pop_back();
+    out.push_back(std::move(current_));
+  }
+  current_.clear();
+  raw_len_ = 0;
+}
+
+void LineSplitter::feed(std::string_view bytes, std::vector<std::string>& out) {
+  while (!bytes.empty()) {
+    size_t nl = bytes.find('\n');
+    std::string_view part = bytes.substr(0, nl == std::string_view::npos ? bytes.size() : nl + 1);
+    if (current_.size() < max_line_) current_.append(part.substr(0, max_line_ - current_.size()));
+    raw_len_ += part.size();
+    bytes.remove_prefix(part.size());
+    if (nl != std::string_view::npos) emit(out);
+  }
+}
+
+void LineSplitter::finish(std::vector<std::string>& out) {
+  if (raw_len_) emit(out);
+}
+
+bool is_terminal(const std::string& line) {
+  return !line.empty() && std::strchr("AONDER", line[0]) != nullptr && line[0] != '\0';
+}
+
+PluginRun run_plugin(const std::string& entry, const std::vector<std::string>& env, int timeout_secs) {
+  PluginRun run;
+  std::vector<std::string> args;
+  if (!entry.empty() && entry[0] == ':')
+    args = {"/bin/sh", "-c", entry.substr(1)};
+  else
+    args = {entry};
+  std::vector<char*> argv = c_strings(args);
+  std::vector<char*> envp = c_strings(env);
+
+  int pipes[2];
+  if (pipe(pipes) == -1) {
+    run.spawn_error = "can't pipe()";
+    return run;
+  }
+  pid_t pid = fork();
+  if (pid == -1) {
+    ::close(pipes[0]);
+    ::close(pipes[1]);
+    run.spawn_error = "fork() failed";
+    return run;
+  }
+  if (pid == 0) {
+    // The child qmail-spp makes: no stdin at all, stdout the pipe, stderr and
+    // every other descriptor inherited, SIGPIPE ignored (qmail-smtpd ignores it).
+    signal(SIGPIPE, SIG_IGN);
+    ::close(0);
+    ::close(pipes[0]);
+    if (pipes[1] != 1) {
+      dup2(pipes[1], 1);
+      ::close(pipes[1]);
+    }
+    execve(argv[0], argv.data(), envp.data());
+    _exit(120);
+  }
+  ::close(pipes[1]);
+
+  long long deadline = timeout_secs > 0 ? now_ms() + timeout_secs * 1000LL : -1;
+  LineSplitter splitter;
+  std::vector<std::string> lines;
+  bool stop = false;
+  char buf[128];  // qmail-spp's read buffer size: how much is consumed before it stops
+  while (!stop) {
+    if (deadline >= 0) {
+      struct pollfd p = {pipes[0], POLLIN, 0};
+      long long left = deadline - now_ms();
+      int r = left > 0 ? poll(&p, 1, static_cast<int>(left)) : 0;
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;  // deadline: wait_child kills it
+    }
+    ssize_t n = ::read(pipes[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    std::vector<std::string> fresh;
+    if (n <= 0)
+      splitter.finish(fresh);
+    else
+      splitter.feed(std::string_view(buf, static_cast<size_t>(n)), fresh);
+    for (std::string& line : fresh) {
+      if (stop) break;
+      stop = is_terminal(line);
+      run.lines.push_back(std::move(line));
+    }
+    if (n <= 0) break;
+  }
+  ::close(pipes[0]);
+
+  int wstat = 0;
+  bool killed = false;
+  if (!wait_child(pid, deadline, wstat, killed)) {
+    run.spawn_error = "wait_pid() failed";
+    return run;
+  }
+  run.timed_out = killed;
+  if (WIFSIGNALED(wstat)) {
+    run.signal = WTERMSIG(wstat);
+  } else {
+    run.exited = true;
+    run.exit_code = WEXITSTATUS(wstat);
+  }
+  return run;
+}
+
+// ---------------------------------------------------------------- the server
+
+Server::Server(Environ env, ServerOptions options) : env_(std::move(env)), opt_(std::move(options)) {
+  signal(SIGPIPE, SIG_IGN);  // qmail-smtpd's first act; plugins inherit it
+}
+
+std::string Server::take_output() {
+  std::string r;
+  r.swap(output_);
+  return r;
+}
+
+void Server::out(std::string_view text) { output_ += until_nul(text); }
+
+bool Server::setup() {
+  auto die_control = [this] {
+    out("421 unable to read controls (#4.3.0)\r\n");
+    close_connection();
+    return false;
+  };
+  std::string me;
+  int meok = read_control_line("control/me", me);
+  if (meok == -1) return die_control();
+  int r = read_control_line("control/smtpgreeting", greeting_);
+  if (r == -1) return die_control();
+  if (r == 0) {
+    if (meok != 1) return die_control();
+    greeting_ = me;
+  }
+  r = read_control_line("control/localiphost", liphost_);
+  if (r == -1) return die_control();
+  if (r == 0 && meok == 1) {
+    liphost_ = me;
+    r = 1;
+  }
+  liphost_ok_ = r == 1;
+
+  rcpthosts_state_ = read_control_file("control/rcpthosts", rcpthosts_);
+  if (rcpthosts_state_ == -1) return die_control();
+  if (rcpthosts_state_ == 1) {
+    if (access("control/morercpthosts.cdb", F_OK) == 0)
+      morercpthosts_ = "control/morercpthosts.cdb";
+    else if (errno != ENOENT)
+      return die_control();
+  }
+
+  // spp_init(): NOSPP present (any value) switches qmail-spp off.
+  if (!env_.get("NOSPP")) {
+    spprun_ = true;
+    std::string conffile = "control/smtpplugins";
+    if (auto x = env_.get("SPPCONFFILE"); x && !x->empty()) conffile = *x;
+    std::string content;
+    FILE* f = std::fopen(conffile.c_str(), "r");
+    if (!f) return die_control();  // missing too: qmail-spp treats it as an error
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
+    bool bad = std::ferror(f);
+    std::fclose(f);
+    if (bad) return die_control();
+    plugins_ = parse_smtpplugins(content);
+  }
+
+  int bmf = read_control_file("control/badmailfrom", badmailfrom_);
+  if (bmf == -1) return die_control();
+  bmf_ok_ = bmf == 1;
+
+  std::string line;
+  r = read_control_line("control/databytes", line);
+  if (r == -1) return die_control();
+  size_t used = 0;
+  if (r == 1) {
+    unsigned long u = scan_ulong(line, &used);
+    if (used) databytes_ = static_cast<uint32_t>(u);
+  }
+  if (auto x = env_.get("DATABYTES")) databytes_ = static_cast<uint32_t>(scan_ulong(*x));
+  if (databytes_ == UINT32_MAX) --databytes_;
+
+  remoteip_ = env_.get("TCPREMOTEIP").value_or("unknown");
+  auto local = env_.get("TCPLOCALHOST");
+  if (!local) local = env_.get("TCPLOCALIP");
+  local_ = local.value_or("unknown");
+  remotehost_ = env_.get("TCPREMOTEHOST").value_or("unknown");
+  remoteinfo_ = env_.get("TCPREMOTEINFO");
+  relayclient_ = env_.get("RELAYCLIENT");  // read once: a later S does not grant relaying
+  helohost_ = remotehost_;
+  fakehelo_ = false;
+  return true;
+}
+
+void Server::connect() {
+  if (!setup()) return;
+  my_ips_ = local_ipv4_addresses();
+  int r = spp(plugins_.connection, nullptr, "connection");
+  if (closed_) return;
+  // E at [connection] replaces the banner, and the connection carries on.
+  if (r) {
+    out("220 ");
+    out(greeting_);
+    out(" ESMTP\r\n");
+  }
+}
+
+void Server::command(const std::string& raw) {
+  if (closed_) return;
+  std::string line = until_nul(raw);
+  size_t sp = line.find(' ');
+  std::string verb = line.substr(0, sp);
+  std::string arg;
+  if (sp != std::string::npos) arg = line.substr(line.find_first_not_of(' ', sp) == std::string::npos
+                                                     ? line.size()
+                                                     : line.find_first_not_of(' ', sp));
+  if (equal_nocase(verb, "rcpt")) return smtp_rcpt(arg);
+  if (equal_nocase(verb, "mail")) return smtp_mail(arg);
+  if (equal_nocase(verb, "data")) return smtp_data();
+  if (equal_nocase(verb, "quit")) {
+    out("221 ");
+    out(greeting_);
+    out("\r\n");
+    return close_connection();
+  }
+  if (equal_nocase(verb, "helo")) return smtp_helo(arg, false);
+  if (equal_nocase(verb, "ehlo")) return smtp_helo(arg, true);
+  if (equal_nocase(verb, "rset")) return smtp_rset();
+  if (equal_nocase(verb, "help")) {
+    out(opt_.variant == Variant::netqmail ? "214 netqmail home page: http://qmail.org/netqmail\r\n"
+                                          : "214 notqmail home page: https://notqmail.org\r\n");
+    return;
+  }
+  if (equal_nocase(verb, "noop")) return out("250 ok\r\n");
+  if (equal_nocase(verb, "vrfy")) return out("252 send some mail, i'll try my best\r\n");
+  out("502 unimplemented (#5.5.1)\r\n");
+}
+
+// addrparse(): the address inside <...> (or after ':'), source route and quotes
+// removed, user@[my-ip] rewritten to user@<localiphost>. False when too long.
+bool Server::addrparse(const std::string& arg_in) {
+  std::string_view arg = arg_in;
+  char terminator = '>';
+  size_t lt = arg.find('<');
+  if (lt != std::string_view::npos) {
+    arg.remove_prefix(lt + 1);
+  } else {
+    terminator = ' ';
+    size_t colon = arg.find(':');
+    arg.remove_prefix(colon == std::string_view::npos ? arg.size() : colon + 1);
+    while (!arg.empty() && arg[0] == ' ') arg.remove_prefix(1);
+  }
+  if (!arg.empty() && arg[0] == '@') {
+    size_t colon = arg.find(':');
+    arg.remove_prefix(colon == std::string_view::npos ? arg.size() : colon + 1);
+  }
+  addr_.clear();
+  bool esc = false, quoted = false;
+  for (char ch : arg) {
+    if (esc) {
+      addr_.push_back(ch);
+      esc = false;
+      continue;
+    }
+    if (!quoted && ch == terminator) break;
+    if (ch == '\\') esc = true;
+    else if (ch == '"') quoted = !quoted;
+    else addr_.push_back(ch);
+  }
+  if (liphost_ok_) {
+    size_t at = addr_.rfind('@');
+    uint32_t ip = 0;
+    if (at != std::string::npos) {
+      std::string_view rest = std::string_view(addr_).substr(at + 1);
+      size_t len = scan_bracket_ip(rest, ip);
+      if (len && len == rest.size())
+        for (uint32_t mine : my_ips_)
+          if (mine == ip) {
+            addr_ = addr_.substr(0, at + 1) + liphost_;
+            break;
+          }
+    }
+  }
+  return addr_.size() + 1 <= 900;  // qmail counts the terminating NUL
+}
+
+bool Server::bmfcheck() const {
+  if (!bmf_ok_) return false;
+  size_t at = addr_.rfind('@');
+  for (const std::string& entry : badmailfrom_) {
+    if (equal_nocase(entry, addr_)) return true;
+    if (at != std::string::npos && equal_nocase(entry, std::string_view(addr_).substr(at))) return true;
+  }
+  return false;
+}
+
+bool Server::addrallowed() const {
+  if (rcpthosts_state_ != 1) return true;  // no rcpthosts: qmail accepts every domain
+  size_t at = addr_.rfind('@');
+  if (at == std::string::npos) return true;
+  std::string host = lowered(std::string_view(addr_).substr(at + 1));
+  for (size_t j = 0; j < host.size(); ++j)
+    if (j == 0 || host[j] == '.')
+      for (const std::string& entry : rcpthosts_)
+        if (equal_nocase(entry, std::string_view(host).substr(j))) return true;
+  if (!morercpthosts_.empty()) {
+    spp::Cdb cdb;
+    if (cdb.open(morercpthosts_) == spp::CdbStatus::found)
+      for (size_t j = 0; j < host.size(); ++j)
+        if (j == 0 || host[j] == '.')
+          if (cdb.find(std::string_view(host).substr(j)).status == spp::CdbStatus::found) return true;
+  }
+  return false;
+}
+
+void Server::smtp_helo(const std::string& arg, bool ehlo) {
+  env_.put("SMTPHELOHOST", arg);  // set even when spp is off (spp_helo does it first)
+  int r = spp(plugins_.helo, nullptr, "helo");
+  if (closed_ || !r) return;
+  out(ehlo ? "250-" : "250 ");
+  out(greeting_);
+  out(ehlo ? "\r\n250-PIPELINING\r\n250 8BITMIME\r\n" : "\r\n");
+  seenmail_ = false;
+  helohost_ = arg;
+  fakehelo_ = !equal_nocase(remotehost_, helohost_);
+}
+
+void Server::smtp_rset() {
+  spp_rset();
+  seenmail_ = false;
+  out("250 flushed\r\n");
+}
+
+void Server::smtp_mail(const std::string& arg) {
+  if (!addrparse(arg)) return out("555 syntax error (#5.5.4)\r\n");
+  int r = 0;
+  if (spp_errors(error_mail_)) {
+    rcptcount_ = rcptcountall_ = 0;
+    r = spp(plugins_.mail, "SMTPMAILFROM", "mail");
+  }
+  if (closed_ || !r) return;
+  if (r == 1) flagbarf_ = bmfcheck();  // O skips badmailfrom (and keeps the old verdict)
+  seenmail_ = true;
+  rcptto_.clear();
+  mailfrom_ = addr_;
+  out("250 ok\r\n");
+}
+
+void Server::smtp_rcpt(const std::string& arg) {
+  if (!seenmail_) return out("503 MAIL first (#5.5.1)\r\n");
+  if (!addrparse(arg)) return out("555 syntax error (#5.5.4)\r\n");
+  if (flagbarf_) return out("553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)\r\n");
+  bool allowed = relayclient_ ? true : addrallowed();
+  // spp_rcpt(): queued LR errors first, then the counters, then the plugins.
+  int r = 0;
+  if (spp_errors(error_rcpt_)) {
+    env_.put("SMTPRCPTCOUNT", std::to_string(rcptcount_));
+    env_.put("SMTPRCPTCOUNTALL", std::to_string(++rcptcountall_));
+    env_.put("SMTPRCPTHOSTSOK", allowed ? "1" : "0");
+    r = spp(plugins_.rcpt, "SMTPRCPTTO", "rcpt");
+  }
+  if (closed_ || !r) return;
+  if (relayclient_) {
+    addr_ += *relayclient_;
+  } else if (r == 1 && !allowed) {
+    return out("553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)\r\n");
+  }
+  ++rcptcount_;
+  rcptto_ += 'T';
+  rcptto_ += until_nul(addr_);
+  rcptto_ += '\0';
+  out("250 ok\r\n");
+}
+
+void Server::smtp_data() {
+  if (!seenmail_) return out("503 MAIL first (#5.5.1)\r\n");
+  if (rcptto_.empty()) return out("503 RCPT first (#5.5.1)\r\n");
+  int r = 0;
+  if (spp_errors(error_data_)) r = spp(plugins_.data, nullptr, "data");
+  if (closed_ || !r) return;
+  seenmail_ = false;
+  out("354 go ahead\r\n");
+  wants_body_ = true;
+}
+
+void Server::body(const std::string& wire) {
+  if (!wants_body_ || closed_) return;
+  wants_body_ = false;
+
+  // received() + the H headers, then spp_rset(): headers and L queues are per message.
+  std::string message = "Received: from " + safe(remotehost_);
+  if (fakehelo_) message += " (HELO " + safe(helohost_) + ")";
+  message += " (";
+  if (remoteinfo_) message += safe(*remoteinfo_) + "@";
+  message += safe(remoteip_) + ")\n  by " + safe(local_) + " with SMTP; " + date822(time(nullptr));
+  message += sppheaders_;
+  spp_rset();
+
+  // blast(): undo dot-stuffing, CRLF -> LF, count hops, enforce databytes.
+  uint32_t bytestooverflow = databytes_ ? databytes_ + 1 : 0;
+  bool flagerr = false;
+  auto put = [&](char ch) {
+    if (bytestooverflow && !--bytestooverflow) flagerr = true;
+    if (!flagerr) message.push_back(ch);
+  };
+  int state = 1, hops = 0, pos = 0;
+  bool inheader = true, maybe_received = true, maybe_blank = true, maybe_delivered = true;
+  bool ended = false;
+  for (char ch : wire) {
+    if (inheader) {
+      if (pos < 9) {
+        if (ch != "delivered"[pos] && ch != "DELIVERED"[pos]) maybe_delivered = false;
+        if (maybe_delivered && pos == 8) ++hops;
+        if (pos < 8 && ch != "received"[pos] && ch != "RECEIVED"[pos]) maybe_received = false;
+        if (maybe_received && pos == 7) ++hops;
+        if (pos < 2 && ch != "\r\n"[pos]) maybe_blank = false;
+        if (maybe_blank && pos == 1) inheader = false;
+        ++pos;
+      }
+      if (ch == '\n') {
+        pos = 0;
+        maybe_received = maybe_blank = maybe_delivered = true;
+      }
+    }
+    bool stray = false;
+    switch (state) {
+      case 0:
+        if (ch == '\n') stray = true;
+        if (ch == '\r') { state = 4; continue; }
+        break;
+      case 1:
+        if (ch == '\n') stray = true;
+        if (ch == '.') { state = 2; continue; }
+        if (ch == '\r') { state = 4; continue; }
+        state = 0;
+        break;
+      case 2:
+        if (ch == '\n') stray = true;
+        if (ch == '\r') { state = 3; continue; }
+        state = 0;
+        break;
+      case 3:
+        if (ch == '\n') { ended = true; break; }
+        put('.');
+        put('\r');
+        if (ch == '\r') { state = 4; continue; }
+        state = 0;
+        break;
+      case 4:
+        if (ch == '\n') { state = 1; break; }
+        if (ch != '\r') { put('\r'); state = 0; }
+    }
+    if (ended) break;
+    if (stray) {
+      out(opt_.variant == Variant::netqmail ? "451 See http://pobox.com/~djb/docs/smtplf.html.\r\n"
+                                            : "451 See https://cr.yp.to/docs/smtplf.html.\r\n");
+      return close_connection();
+    }
+    put(ch);
+  }
+  bool looping = hops >= 100;
+  if (looping) flagerr = true;
+
+  unsigned long qp = 0;
+  std::string qqx = deliver(message, flagerr, qp);
+  if (qqx.empty()) {
+    out("250 ok " + std::to_string(static_cast<unsigned long>(time(nullptr))) + " qp " +
+        std::to_string(qp) + "\r\n");
+  } else if (looping) {
+    out("554 too many hops, this message is looping (#5.4.6)\r\n");
+  } else if (databytes_ && !bytestooverflow) {
+    out("552 sorry, that message size exceeds my databytes limit (#5.3.4)\r\n");
+  } else {
+    out(qqx[0] == 'D' ? "554 " : "451 ");
+    out(std::string_view(qqx).substr(1));
+    out("\r\n");
+  }
+}
+
+// qmail_open() .. qmail_close(), or a plain "accepted" when no queue program is set.
+std::string Server::deliver(const std::string& message, bool failed, unsigned long& qp) {
+  if (opt_.queue_program.empty()) {
+    qp = static_cast<unsigned long>(getpid());
+    return failed ? "Zqq read error (#4.3.0)" : "";
+  }
+  std::string program = env_.get("QMAILQUEUE").value_or(opt_.queue_program);
+  bool with_fd6 = opt_.variant == Variant::notqmail;
+  int pim[2], pie[2], pierr[2] = {-1, -1};
+  if (pipe(pim) == -1) return "Zqq temporary problem (#4.3.0)";
+  if (pipe(pie) == -1 || (with_fd6 && pipe(pierr) == -1)) {
+    ::close(pim[0]);
+    ::close(pim[1]);
+    return "Zqq temporary problem (#4.3.0)";
+  }
+  std::vector<std::string> args{program};
+  std::vector<char*> argv = c_strings(args);
+  std::vector<char*> envp = c_strings(env_.entries());
+  pid_t pid = fork();
+  if (pid == -1) {
+    for (int fd : {pim[0], pim[1], pie[0], pie[1], pierr[0], pierr[1]})
+      if (fd >= 0) ::close(fd);
+    return "Zqq temporary problem (#4.3.0)";
+  }
+  if (pid == 0) {
+    ::close(pim[1]);
+    ::close(pie[1]);
+    if (with_fd6) ::close(pierr[0]);
+    if (dup2(pim[0], 0) == -1 || dup2(pie[0], 1) == -1) _exit(120);
+    if (with_fd6 && dup2(pierr[1], 6) == -1) _exit(120);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(120);
+  }
+  qp = static_cast<unsigned long>(pid);
+  ::close(pim[0]);
+  ::close(pie[0]);
+  if (with_fd6) ::close(pierr[1]);
+  bool flagerr = failed;
+  bool write_failed = false;
+  write_all(pim[1], message, write_failed);
+  ::close(pim[1]);
+  if (write_failed) flagerr = true;
+  if (!flagerr) {
+    std::string envelope = "F" + until_nul(mailfrom_) + std::string(1, '\0') + rcptto_ + std::string(1, '\0');
+    write_all(pie[1], envelope, write_failed);
+    if (write_failed) flagerr = true;
+  }
+  ::close(pie[1]);
+  std::string errstr;
+  if (with_fd6) {
+    char buf[256];
+    ssize_t n;
+    while (errstr.size() < 255 && (n = ::read(pierr[0], buf, sizeof buf)) != 0) {
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      errstr.append(buf, static_cast<size_t>(n));
+    }
+    if (errstr.size() > 255) errstr.resize(255);
+    ::close(pierr[0]);
+  }
+  int wstat = 0;
+  bool killed = false;
+  if (!wait_child(pid, -1, wstat, killed)) return "Zqq waitpid surprise (#4.3.0)";
+  return queue_verdict(wstat, flagerr, errstr, opt_.variant);
+}
+
+void Server::auth(const std::string& user, const std::string& method) {
+  if (closed_) return;
+  // The auth variants set both before [auth] runs and never take them back.
+  env_.put("SMTPAUTHUSER", user);
+  env_.put("SMTPAUTHMETHOD", method);
+  int r = spp(plugins_.auth, nullptr, "auth");
+  if (closed_ || !r) return;
+  relayclient_ = "";
+  env_.put("RELAYCLIENT", "");
+  remoteinfo_ = user;
+  env_.put("TCPREMOTEINFO", user);
+  out("235 ok, go ahead (#2.0.0)\r\n");
+}
+
+// ---------------------------------------------------------------- qmail-spp core
+
+bool Server::spp_errors(std::string& queue) {
+  if (queue.empty()) return true;
+  out(queue);  // the queue stays: only RSET and a finished DATA clear it
+  return false;
+}
+
+void Server::spp_rset() {
+  sppheaders_.clear();
+  error_mail_.clear();
+  error_rcpt_.clear();
+  error_data_.clear();
+  rcptcount_ = rcptcountall_ = 0;
+}
+
+// One output line of a plugin; returns nothing, terminal handling is in spp().
+char Server::apply_line(const std::string& line, const char* addrenv) {
+  std::string_view rest = std::string_view(line).substr(1);
+  switch (line[0]) {
+    case 'H':
+      sppheaders_.append(rest.data(), rest.size());
+      sppheaders_ += '\n';
+      break;
+    case 'C':  // only where there is an address (MAIL, RCPT); no syntax check
+      if (addrenv) {
+        addr_ = until_nul(rest);
+        env_.put(addrenv, addr_);
+      }
+      break;
+    case 'S': env_.put(until_nul(rest)); break;
+    case 'U': env_.unset(until_nul(rest)); break;
+    case 'A': spprun_ = false; break;
+    case 'E':
+    case 'R':
+    case 'P':
+      out(rest);
+      out("\r\n");
+      break;
+    case 'L':
+      if (line.size() >= 2) {
+        std::string* queue = line[1] == 'M' ? &error_mail_ : line[1] == 'R' ? &error_rcpt_
+                           : line[1] == 'D' ? &error_data_ : nullptr;
+        if (queue) {
+          queue->append(line, 2, std::string::npos);
+          *queue += "\r\n";
+        }
+      }
+      break;
+    default: break;  // anything else is ignored, O/N/D only end the output
+  }
+  return line[0];
+}
+
+void Server::trace_run(const char* section, const std::string& entry, const PluginRun& run) {
+  if (!opt_.trace) return;
+  std::fprintf(opt_.trace, "V: [%s] %s\n", section, entry.c_str());
+  for (const std::string& e : env_.entries())
+    if (e.compare(0, 4, "SMTP") == 0) std::fprintf(opt_.trace, "V:   env %s\n", e.c_str());
+  for (const std::string& line : run.lines) std::fprintf(opt_.trace, "V:   out %s\n", until_nul(line).c_str());
+  if (!run.spawn_error.empty())
+    std::fprintf(opt_.trace, "V:   %s\n", run.spawn_error.c_str());
+  else if (run.timed_out)
+    std::fprintf(opt_.trace, "V:   killed after --timeout\n");
+  else if (run.signal)
+    std::fprintf(opt_.trace, "V:   killed by signal %d\n", run.signal);
+  else
+    std::fprintf(opt_.trace, "V:   exit %d\n", run.exit_code);
+  std::fflush(opt_.trace);
+}
+
+// spp(): run a section's plugins in order. 0 = the command is rejected (a reply
+// was printed), 1 = go on, 2 = go on but skip qmail's own check. R and D close.
+int Server::spp(const std::vector<std::string>& plugins, const char* addrenv, const char* section) {
+  if (!spprun_) return 1;
+  if (addrenv) env_.put(addrenv, addr_);
+  for (const std::string& entry : plugins) {
+    auto err_spp = [&](const char* why) {
+      out("451 qmail-spp failure: " + entry + ": " + why + " (#4.3.0)\r\n");
+      return 0;
+    };
+    PluginRun run = run_plugin(entry, env_.entries(), opt_.timeout_secs);
+    trace_run(section, entry, run);
+    if (!run.spawn_error.empty()) return err_spp(run.spawn_error.c_str());
+    char terminal = 0;
+    for (const std::string& line : run.lines)
+      if (is_terminal(line)) terminal = apply_line(line, addrenv);
+      else apply_line(line, addrenv);
+    // Output already applied stays applied: E then a crash gives two replies.
+    if (run.timed_out)
+      std::fprintf(stderr, "spp-conf: warning: %s killed after %d s (--timeout)\n", entry.c_str(),
+                   opt_.timeout_secs);
+    if (run.signal) return err_spp("child crashed");
+    if (run.exit_code == 120) return err_spp("can't execute");
+    switch (terminal) {
+      case 'E': return 0;
+      case 'A':
+      case 'N': return 1;
+      case 'O': return 2;
+      case 'R':
+      case 'D': close_connection(); return 0;
+      default: break;
+    }
+  }
+  return 1;
+}
+
+}  // namespace spp::sim
