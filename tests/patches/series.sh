@@ -81,6 +81,18 @@ for p in $(names $series); do
   [ $rc -eq 0 ] || tail -20 "$W/alone.build"
 done
 
+# make patch itself (the top-level target): refuses without QMAIL_SRC;
+# on notqmail (no build-time users) it also builds the patched copy
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$SRCDIR" "$@"; }
+out=$(mk patch QMAIL_SRC= 2>&1); rc=$?
+check "make patch without QMAIL_SRC refuses" test $rc -ne 0
+check "... and says to set QMAIL_SRC" grep -q 'set QMAIL_SRC' <<< "$out"
+if [ $series = notqmail-1.09 ]; then
+  mk patch QMAIL_SRC="$QMAIL_SRC" PATCHED="$W/made" > "$W/make-patch.log" 2>&1
+  check "make patch QMAIL_SRC=... builds the patched copy" test -x "$W/made/qmail-send" -a -x "$W/made/qmail-remote"
+  check "... which contains the series" grep -q 'bncbody_feed' "$W/made/qmail-send.c"
+fi
+
 after=$(cd "$QMAIL_SRC" && find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 cat | md5sum)
 check "QMAIL_SRC is unchanged" test "$before" = "$after"
 echo "series: $npass passed, $nfail failed"
