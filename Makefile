@@ -133,7 +133,7 @@ $(B)/tests/dnsq: $(B)/tests/dnsq.o $(LIBSPP)
 deps:
 	@scripts/deps check
 
-check-build: all $(UNIT_TESTS) $(TEST_HELPERS) $(filter $(B)/%,$(TESTS))
+check-build: all $(UNIT_TESTS) $(TEST_HELPERS)
 
 check: deps
 	@$(MAKE) --no-print-directory check-build
@@ -164,7 +164,41 @@ install: all
 clean:
 	rm -rf build build-san
 
--include patches/patches.mk
+# --- qmail-send / qmail-remote patch series (patches/README.md) ---------------
+#   make patch QMAIL_SRC=DIR [SERIES=notqmail-1.09|netqmail-1.06] [PATCHED=OUT]
+#       copy DIR to OUT (default $(B)/qmail-patched/<name of DIR>), apply the
+#       series (detected from DIR when SERIES is unset) and build it there.
+#       DIR is never modified; a patch that does not apply cleanly (no fuzz,
+#       no offset) stops it with a message.
+#   make patches-check [QMAIL_SRC=DIR]   only the tests of the patches
+PATCHES_CFLAGS = -std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -O1 -g
+PATCHES_SRCS = $(wildcard patches/src/*.c patches/src/*.h)
+PATCHES_TESTS = $(B)/patches/bounce_test tests/patches/series.sh tests/patches/sandbox.sh
+PATCHED ?= $(B)/qmail-patched/$(notdir $(patsubst %/,%,$(QMAIL_SRC)))
+
+TESTS += $(PATCHES_TESTS)
+
+$(B)/patches/bounce_test: tests/patches/bounce_test.c $(PATCHES_SRCS)
+	@mkdir -p $(@D)
+	$(CC) $(PATCHES_CFLAGS) $(SAN_FLAGS) $(CHECK_CFLAGS) -Ipatches/src \
+	  -o $@ tests/patches/bounce_test.c $(SAN_FLAGS) $(CHECK_LIBS)
+
+.PHONY: patch patches-check
+patch:
+	@if [ -z "$(QMAIL_SRC)" ]; then \
+	  echo "make patch: set QMAIL_SRC to a notqmail 1.09 or netqmail 1.06 tree, e.g. make patch QMAIL_SRC=/usr/src/notqmail-1.09" >&2; \
+	  exit 1; fi
+	patches/apply-series "$(QMAIL_SRC)" "$(PATCHED)" $(SERIES)
+	cd "$(PATCHED)" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(MAKE) it || { \
+	  echo "make patch: the patched tree in $(PATCHED) did not build (netqmail needs the users of conf-users to exist)" >&2; exit 1; }
+	@echo "make patch: patched and built qmail is in $(PATCHED)"
+
+patches-check: $(B)/patches/bounce_test
+	@B=$(B) SRCDIR=$(CURDIR) QMAIL_SRC=$(QMAIL_SRC) tests/run-tests $(PATCHES_TESTS)
+
+# Test programs other sections added to TESTS (prerequisites expand when read: keep this last).
+check-build: $(filter $(B)/%,$(TESTS))
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 .DELETE_ON_ERROR:
