@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 
@@ -413,6 +414,66 @@ PluginRun run_plugin(const std::string& entry, const std::vector<std::string>& e
   return run;
 }
 
+// blast(): the DATA stream as qmail-smtpd reads it (see session.h).
+Blast blast(std::string_view wire, uint32_t databytes) {
+  Blast b;
+  uint32_t bytestooverflow = databytes ? databytes + 1 : 0;
+  auto put = [&](char ch) {
+    if (bytestooverflow && !--bytestooverflow) b.too_big = true;
+    if (!b.too_big) b.message.push_back(ch);
+  };
+  int state = 1, pos = 0;
+  bool inheader = true, maybe_received = true, maybe_blank = true, maybe_delivered = true;
+  for (char ch : wire) {
+    // Hops: header lines starting "Received:"/"Delivered-" in either all-lower or all-upper letters.
+    if (inheader) {
+      if (pos < 9) {
+        if (ch != "delivered"[pos] && ch != "DELIVERED"[pos]) maybe_delivered = false;
+        if (maybe_delivered && pos == 8) ++b.hops;
+        if (pos < 8 && ch != "received"[pos] && ch != "RECEIVED"[pos]) maybe_received = false;
+        if (maybe_received && pos == 7) ++b.hops;
+        if (pos < 2 && ch != "\r\n"[pos]) maybe_blank = false;
+        if (maybe_blank && pos == 1) inheader = false;
+        ++pos;
+      }
+      if (ch == '\n') {
+        pos = 0;
+        maybe_received = maybe_blank = maybe_delivered = true;
+      }
+    }
+    // States: 0 in a line, 1 after CRLF, 2 after CRLF ".", 3 after CRLF ".\r", 4 after CR.
+    switch (state) {
+      case 0:
+        if (ch == '\n') return b.stray_newline = true, b;
+        if (ch == '\r') { state = 4; continue; }
+        break;
+      case 1:
+        if (ch == '\n') return b.stray_newline = true, b;
+        if (ch == '.') { state = 2; continue; }
+        if (ch == '\r') { state = 4; continue; }
+        state = 0;
+        break;
+      case 2:
+        if (ch == '\n') return b.stray_newline = true, b;
+        if (ch == '\r') { state = 3; continue; }
+        state = 0;
+        break;
+      case 3:
+        if (ch == '\n') return b;  // CRLF "." CRLF: the end
+        put('.');
+        put('\r');
+        if (ch == '\r') { state = 4; continue; }
+        state = 0;
+        break;
+      case 4:
+        if (ch == '\n') { state = 1; break; }
+        if (ch != '\r') { put('\r'); state = 0; }
+    }
+    put(ch);
+  }
+  return b;
+}
+
 // ---------------------------------------------------------------- the server
 
 Server::Server(Environ env, ServerOptions options) : env_(std::move(env)), opt_(std::move(options)) {
@@ -518,13 +579,12 @@ void Server::connect() {
 
 void Server::command(const std::string& raw) {
   if (closed_) return;
+  // commands.c: the verb ends at the first space, the argument starts after the spaces.
   std::string line = until_nul(raw);
-  size_t sp = line.find(' ');
+  size_t sp = std::min(line.find(' '), line.size());
   std::string verb = line.substr(0, sp);
-  std::string arg;
-  if (sp != std::string::npos) arg = line.substr(line.find_first_not_of(' ', sp) == std::string::npos
-                                                     ? line.size()
-                                                     : line.find_first_not_of(' ', sp));
+  size_t start = line.find_first_not_of(' ', sp);
+  std::string arg = start == std::string::npos ? "" : line.substr(start);
   if (equal_nocase(verb, "rcpt")) return smtp_rcpt(arg);
   if (equal_nocase(verb, "mail")) return smtp_mail(arg);
   if (equal_nocase(verb, "data")) return smtp_data();
@@ -707,70 +767,15 @@ void Server::body(const std::string& wire) {
   message += sppheaders_;
   spp_rset();
 
-  // blast(): undo dot-stuffing, CRLF -> LF, count hops, enforce databytes.
-  uint32_t bytestooverflow = databytes_ ? databytes_ + 1 : 0;
-  bool flagerr = false;
-  auto put = [&](char ch) {
-    if (bytestooverflow && !--bytestooverflow) flagerr = true;
-    if (!flagerr) message.push_back(ch);
-  };
-  int state = 1, hops = 0, pos = 0;
-  bool inheader = true, maybe_received = true, maybe_blank = true, maybe_delivered = true;
-  bool ended = false;
-  for (char ch : wire) {
-    if (inheader) {
-      if (pos < 9) {
-        if (ch != "delivered"[pos] && ch != "DELIVERED"[pos]) maybe_delivered = false;
-        if (maybe_delivered && pos == 8) ++hops;
-        if (pos < 8 && ch != "received"[pos] && ch != "RECEIVED"[pos]) maybe_received = false;
-        if (maybe_received && pos == 7) ++hops;
-        if (pos < 2 && ch != "\r\n"[pos]) maybe_blank = false;
-        if (maybe_blank && pos == 1) inheader = false;
-        ++pos;
-      }
-      if (ch == '\n') {
-        pos = 0;
-        maybe_received = maybe_blank = maybe_delivered = true;
-      }
-    }
-    bool stray = false;
-    switch (state) {
-      case 0:
-        if (ch == '\n') stray = true;
-        if (ch == '\r') { state = 4; continue; }
-        break;
-      case 1:
-        if (ch == '\n') stray = true;
-        if (ch == '.') { state = 2; continue; }
-        if (ch == '\r') { state = 4; continue; }
-        state = 0;
-        break;
-      case 2:
-        if (ch == '\n') stray = true;
-        if (ch == '\r') { state = 3; continue; }
-        state = 0;
-        break;
-      case 3:
-        if (ch == '\n') { ended = true; break; }
-        put('.');
-        put('\r');
-        if (ch == '\r') { state = 4; continue; }
-        state = 0;
-        break;
-      case 4:
-        if (ch == '\n') { state = 1; break; }
-        if (ch != '\r') { put('\r'); state = 0; }
-    }
-    if (ended) break;
-    if (stray) {
-      out(opt_.variant == Variant::netqmail ? "451 See http://pobox.com/~djb/docs/smtplf.html.\r\n"
-                                            : "451 See https://cr.yp.to/docs/smtplf.html.\r\n");
-      return close_connection();
-    }
-    put(ch);
+  Blast b = blast(wire, databytes_);
+  if (b.stray_newline) {
+    out(opt_.variant == Variant::netqmail ? "451 See http://pobox.com/~djb/docs/smtplf.html.\r\n"
+                                          : "451 See https://cr.yp.to/docs/smtplf.html.\r\n");
+    return close_connection();
   }
-  bool looping = hops >= 100;
-  if (looping) flagerr = true;
+  message += b.message;
+  bool looping = b.hops >= 100;
+  bool flagerr = looping || b.too_big;
 
   unsigned long qp = 0;
   std::string qqx = deliver(message, flagerr, qp);
@@ -779,7 +784,7 @@ void Server::body(const std::string& wire) {
         std::to_string(qp) + "\r\n");
   } else if (looping) {
     out("554 too many hops, this message is looping (#5.4.6)\r\n");
-  } else if (databytes_ && !bytestooverflow) {
+  } else if (b.too_big) {
     out("552 sorry, that message size exceeds my databytes limit (#5.3.4)\r\n");
   } else {
     out(qqx[0] == 'D' ? "554 " : "451 ");
@@ -794,7 +799,13 @@ std::string Server::deliver(const std::string& message, bool failed, unsigned lo
     qp = static_cast<unsigned long>(getpid());
     return failed ? "Zqq read error (#4.3.0)" : "";
   }
-  std::string program = env_.get("QMAILQUEUE").value_or(opt_.queue_program);
+  // qmail.c reads QMAILQUEUE once, at the first message of the connection.
+  if (queue_program_.empty()) queue_program_ = env_.get("QMAILQUEUE").value_or(opt_.queue_program);
+  const std::string& program = queue_program_;
+  // XXX: qmail.c keeps a pointer into the environment; an S or U of QMAILQUEUE
+  // after the first message frees that string. notqmail (malloc) then execs
+  // garbage; netqmail's small-string allocator never frees, so the old value stays.
+  if (queue_program_freed_ && opt_.variant == Variant::notqmail) return "Zunable to exec qq (#4.3.0)";
   bool with_fd6 = opt_.variant == Variant::notqmail;
   int pim[2], pie[2], pierr[2] = {-1, -1};
   if (pipe(pim) == -1) return "Zqq temporary problem (#4.3.0)";
@@ -886,8 +897,8 @@ void Server::spp_rset() {
   rcptcount_ = rcptcountall_ = 0;
 }
 
-// One output line of a plugin; returns nothing, terminal handling is in spp().
-char Server::apply_line(const std::string& line, const char* addrenv) {
+// One output line of a plugin (terminal letters only end the output: see spp()).
+void Server::apply_line(const std::string& line, const char* addrenv) {
   std::string_view rest = std::string_view(line).substr(1);
   switch (line[0]) {
     case 'H':
@@ -900,8 +911,16 @@ char Server::apply_line(const std::string& line, const char* addrenv) {
         env_.put(addrenv, addr_);
       }
       break;
-    case 'S': env_.put(until_nul(rest)); break;
-    case 'U': env_.unset(until_nul(rest)); break;
+    case 'S': {
+      std::string entry = until_nul(rest);
+      if (entry.compare(0, 11, "QMAILQUEUE=") == 0 && !queue_program_.empty()) queue_program_freed_ = true;
+      env_.put(entry);
+      break;
+    }
+    case 'U':
+      if (until_nul(rest) == "QMAILQUEUE" && !queue_program_.empty()) queue_program_freed_ = true;
+      env_.unset(until_nul(rest));
+      break;
     case 'A': spprun_ = false; break;
     case 'E':
     case 'R':
@@ -921,7 +940,6 @@ char Server::apply_line(const std::string& line, const char* addrenv) {
       break;
     default: break;  // anything else is ignored, O/N/D only end the output
   }
-  return line[0];
 }
 
 void Server::trace_run(const char* section, const std::string& entry, const PluginRun& run) {
@@ -955,9 +973,10 @@ int Server::spp(const std::vector<std::string>& plugins, const char* addrenv, co
     trace_run(section, entry, run);
     if (!run.spawn_error.empty()) return err_spp(run.spawn_error.c_str());
     char terminal = 0;
-    for (const std::string& line : run.lines)
-      if (is_terminal(line)) terminal = apply_line(line, addrenv);
-      else apply_line(line, addrenv);
+    for (const std::string& line : run.lines) {
+      apply_line(line, addrenv);
+      if (is_terminal(line)) terminal = line[0];
+    }
     // Output already applied stays applied: E then a crash gives two replies.
     if (run.timed_out)
       std::fprintf(stderr, "spp-conf: warning: %s killed after %d s (--timeout)\n", entry.c_str(),

@@ -94,6 +94,16 @@ struct PluginRun {
 PluginRun run_plugin(const std::string& entry, const std::vector<std::string>& env,
                      int timeout_secs);
 
+/// What qmail-smtpd's blast() makes of a DATA stream (wire bytes, dot-stuffed, CRLF):
+/// the message as queued (dots undone, CRLF -> LF), cut at `databytes` bytes when larger.
+struct Blast {
+  std::string message;
+  int hops = 0;                // "Received:" and "Delivered-To:" header lines
+  bool too_big = false;        // more than databytes (0 = no limit)
+  bool stray_newline = false;  // a bare LF: qmail-smtpd answers 451 and hangs up
+};
+Blast blast(std::string_view wire, uint32_t databytes);
+
 /// Which qmail-smtpd the simulator imitates (only HELP text and the queue's fd 6 differ).
 enum class Variant { notqmail, netqmail };
 
@@ -140,7 +150,7 @@ class Server {
   void smtp_rset();
   // qmail-spp pieces; hooks return 0 reject, 1 go on, 2 skip qmail's checks
   int spp(const std::vector<std::string>& plugins, const char* addrenv, const char* section);
-  char apply_line(const std::string& line, const char* addrenv);
+  void apply_line(const std::string& line, const char* addrenv);
   bool spp_errors(std::string& queue);
   void spp_rset();
   void trace_run(const char* section, const std::string& entry, const PluginRun& run);
@@ -176,6 +186,8 @@ class Server {
   std::string addr_;  // parsed address (no NUL)
   bool seenmail_ = false, flagbarf_ = false;
   std::string mailfrom_, rcptto_;  // rcptto_: "T<addr>\0" per accepted recipient
+  std::string queue_program_;      // fixed at the first message, as qmail.c does
+  bool queue_program_freed_ = false;  // S/U of QMAILQUEUE after that (see deliver())
 };
 
 }  // namespace spp::sim

@@ -162,7 +162,8 @@ END_TEST
 
 START_TEST(test_run_plugin) {
   std::vector<std::string> env = {"PATH=/usr/bin:/bin", "X=from-env"};
-  PluginRun r = spp::sim::run_plugin(":echo \"P$X\"; echo N; echo E550 not read", env, 0);
+  // One write: the rest after N is in the pipe before the parent closes it.
+  PluginRun r = spp::sim::run_plugin(":printf 'P%s\\nN\\nE550 not read\\n' \"$X\"", env, 0);
   EXPECT_STR(join(r.lines), "[Pfrom-env][N]");
   ck_assert(r.exited);
   ck_assert_int_eq(r.exit_code, 0);
@@ -182,6 +183,25 @@ START_TEST(test_run_plugin) {
   // fd 0 is closed in the plugin: the first file it opens becomes fd 0.
   r = spp::sim::run_plugin(":test -e /proc/$$/fd/0 && echo Popen || echo Pclosed", env, 0);
   EXPECT_STR(join(r.lines), "[Pclosed]");
+}
+END_TEST
+
+// ---- DATA (qmail-smtpd's blast)
+
+START_TEST(test_blast) {
+  spp::sim::Blast b = spp::sim::blast("Received: x\r\nDELIVERED-TO: y\r\nreceived: no\r\n\r\n..dot\r\nend\r\n.\r\n", 0);
+  EXPECT_STR(b.message, "Received: x\nDELIVERED-TO: y\nreceived: no\n\n.dot\nend\n");
+  ck_assert_int_eq(b.hops, 3);
+  ck_assert(!b.too_big && !b.stray_newline);
+  b = spp::sim::blast("Subject: x\r\n\r\nReceived: in the body\r\n.\r\n", 0);
+  ck_assert_int_eq(b.hops, 0);
+  b = spp::sim::blast("abcdef\r\n.\r\n", 4);
+  ck_assert(b.too_big);
+  EXPECT_STR(b.message, "abcd");
+  b = spp::sim::blast("abc\r\n.\r\n", 4);  // "abc\n" is exactly 4 bytes
+  ck_assert(!b.too_big);
+  b = spp::sim::blast("bare\nLF\r\n.\r\n", 0);
+  ck_assert(b.stray_newline);
 }
 END_TEST
 
@@ -313,6 +333,9 @@ int main() {
   tc = tcase_create("spawn");
   tcase_set_timeout(tc, 20);
   tcase_add_test(tc, test_run_plugin);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("data");
+  tcase_add_test(tc, test_blast);
   suite_add_tcase(s, tc);
   tc = tcase_create("server");
   tcase_set_timeout(tc, 20);

@@ -22,6 +22,7 @@ namespace {
 
 constexpr int kOk = 0, kBadInput = 100, kTemporary = 111;
 constexpr size_t kMaxSessionFile = 16 << 20;
+const char kDefaultMessage[] = "Subject: spp-conf test\n\nspp-conf test message\n";
 
 const char kUsage[] =
     "usage: spp-conf test [options] [SESSION-FILE | -]\n"
@@ -245,12 +246,15 @@ int parse_args(int argc, char** argv, Options& o, Script& script) {
     else if (f == "--ehlo") step("EHLO " + v);
     else if (f == "--from") step("MAIL FROM:<" + v + ">");
     else if (f == "--rcpt") step("RCPT TO:<" + v + ">");
-    else if (f == "--cmd") step(v);
+    else if (f == "--cmd") {
+      step(v);
+      if (starts_with_nocase(v, "data")) script.steps.back().body = body_from_text(kDefaultMessage);
+    }
     else if (f == "--rset") step("RSET");
     else if (f == "--noop") step("NOOP");
     else if (f == "--quit") step("QUIT");
     else if (f == "--data" || f == "--body") {
-      std::string text = "Subject: spp-conf test\n\nspp-conf test message\n";
+      std::string text = kDefaultMessage;
       if (f == "--body") {
         text.clear();
         std::string error;

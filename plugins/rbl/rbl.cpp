@@ -209,7 +209,10 @@ Decision decide(Hook hook, const Env& env, const Config& config, Resolver& dns) 
 namespace {
 
 Verdict run(const Context& ctx) {
-  if (ctx.env.trusted_client()) return Verdict::no_opinion();  // before reading any file
+  // The cheapest exits come before reading any file: a trusted client, and a
+  // cached verdict that refuses nothing (every command after the first).
+  if (ctx.env.trusted_client()) return Verdict::no_opinion();
+  if (auto cached = read_cache(ctx.env); cached && cached->code == 0) return Verdict::no_opinion();
   std::vector<std::string> warnings;
   Config config = load_config(ctx.control, ctx.env, warnings);
   for (const auto& w : warnings) log::warn(w);
@@ -219,8 +222,24 @@ Verdict run(const Context& ctx) {
   return d.verdict;
 }
 
+constexpr SettingSpec kSettings[] = {
+    {"rblhosts", "", "", "DNSBL zones, one a line: zone, a:zone (anti-RBL), zone:text (A-only list)", true},
+    {"flagrblbounce", "FLAGRBLBOUNCE", "0", "1: refuse listed clients with 553 instead of 451"},
+    {"flagfailclosed", "FLAGFAILCLOSED", "0", "1: a failed lookup answers 451 (default: fail open, log)"},
+    {"rbltimeout", "RBLTIMEOUT", "10", "seconds for all lookups together"},
+    {"rblrejectat", "RBLREJECTAT", "rcpt", "where a listed client is refused: rcpt or mail"},
+    {"rbllookupat", "RBLLOOKUPAT", "mail", "when the lists are asked: mail (after AUTH) or connect"},
+    {"rblexempt", "", "", "recipients never refused: local part, @domain or address", true},
+};
+
+void lint(const Control& control, std::vector<std::string>& warnings) {
+  Env none;  // RBLSMTPD comes from tcprules per client: nothing to check here
+  load_config(control, none, warnings);
+}
+
 }  // namespace
 
-const Check check = {"rbl", Hook::connect | Hook::mail | Hook::rcpt, FailMode::open, run};
+const Check check = {"rbl",   Hook::connect | Hook::mail | Hook::rcpt, FailMode::open, run, kSettings,
+                     std::size(kSettings), lint};
 
 }  // namespace spp::rbl

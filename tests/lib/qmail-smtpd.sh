@@ -11,8 +11,12 @@
 #   qs_need_src "what"      print "SKIP: what (set QMAIL_SRC)" and exit 77 when unset
 #   qs_build                build or reuse; sets QS_SMTPD (the binary), QS_VARIANT
 #                           (notqmail|netqmail, for `spp-conf test --variant`)
-#   qs_use_home DIR         qmail-smtpd chdirs to its compiled-in home; that path is a
-#                           symlink in the cache dir, pointed at DIR (control/, plugins/)
+#   qs_use_home DIR         the qmail home (control/, plugins/) for the next qs_start.
+#                           qmail-smtpd chdirs to its compiled-in home; qs_start runs
+#                           tcpserver in a private mount namespace (unshare -m) with DIR
+#                           bind-mounted there, so concurrent tests never share a home.
+#                           Change DIR's contents freely, but don't replace DIR itself
+#                           while the server runs (qs_make_home empties it in place).
 #   qs_start ENVFILE        tcpserver on 127.0.0.1:<free port> running qmail-smtpd with
 #                           exactly the environment in ENVFILE (one NAME=value a line,
 #                           re-read for every connection). Sets QS_PORT, QS_PID; the
@@ -20,7 +24,7 @@
 #                           Stopped by qs_stop (also registered on EXIT).
 #   qs_capture_script FILE DIR
 #                           writes a QMAILQUEUE program that stores message N as
-#                           DIR/N.msg, DIR/N.envelope and DIR/N.env (sorted env), exit 0
+#                           DIR/N.msg, DIR/N.envelope and DIR/N.env (sorted env without PWD), exit 0
 #   qs_replay DUMP          drives one connection from `spp-conf test --dump-session`
 #                           output ("cmd", "body" lines; "auth" is refused) and prints
 #                           the transcript in spp-conf test's format: C:/S: lines and
@@ -61,7 +65,7 @@ qs_build() {
 }
 
 qs_use_home() {
-  ln -sfn "$1" "$QS_ROOT/home"
+  mkdir -p "$1" && QS_HOME_DIR=$(cd "$1" && pwd)
 }
 
 qs_free_port() {
@@ -72,6 +76,9 @@ qs_free_port() {
 
 qs_start() {
   local envfile=$1 tries
+  [ -n "${QS_HOME_DIR:-}" ] || { echo "qmail-smtpd.sh: qs_use_home first" >&2; return 1; }
+  [ -L "$QS_ROOT/home" ] && rm -f "$QS_ROOT/home"   # left by an older version of this file
+  mkdir -p "$QS_ROOT/home"
   QS_RUN=$(mktemp -d /tmp/qs-run.XXXXXX)
   QS_LOG=$QS_RUN/stderr
   cat > "$QS_RUN/wrapper" <<EOF
@@ -83,7 +90,9 @@ EOF
   : > "$QS_LOG"
   for tries in 1 2 3 4 5; do
     QS_PORT=$(qs_free_port)
-    tcpserver -HR -l localhost 127.0.0.1 "$QS_PORT" "$QS_RUN/wrapper" 2>>"$QS_LOG" &
+    unshare -m --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+      "$QS_HOME_DIR" "$QS_ROOT/home" \
+      tcpserver -HR -l localhost 127.0.0.1 "$QS_PORT" "$QS_RUN/wrapper" 2>>"$QS_LOG" &
     QS_PID=$!
     trap qs_stop EXIT
     local i
@@ -114,7 +123,7 @@ mkdir -p "\$dir"
 n=1; while [ -e "\$dir/\$n.msg" ]; do n=\$((n+1)); done
 cat > "\$dir/\$n.msg"
 cat <&1 > "\$dir/\$n.envelope"
-env | LC_ALL=C sort > "\$dir/\$n.env"
+env | grep -v "^PWD=" | LC_ALL=C sort > "\$dir/\$n.env"   # PWD: set by sh, differs
 exit 0
 EOF
   chmod 755 "$file"
@@ -187,7 +196,8 @@ QS_PATH=/usr/local/bin:/usr/bin:/bin
 qs_make_home() {
   local home=$1 plugins=$2 d f
   shift 2
-  rm -rf "$home"
+  mkdir -p "$home"
+  find "$home" -mindepth 1 -delete   # emptied in place: it may be bind-mounted (qs_start)
   mkdir -p "$home/control" "$home/plugins"
   echo mx.example.test > "$home/control/me"
   printf 'example.test\nmx.example.test\n' > "$home/control/rcpthosts"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # netns.sh: a private network for the RBL tests. Source it from a test after
 # assert.sh. The test re-runs itself in a new network and mount namespace
 # (unshare -n -m), brings lo up and bind-mounts its own /etc/resolv.conf, so
@@ -23,6 +24,7 @@ cleanup() {
   [ -n "${HOME_DIR:-}" ] && rm -rf "$HOME_DIR"
 }
 trap cleanup EXIT
+trap "exit 143" TERM INT HUP
 echo 'nameserver 127.0.0.1' > "$WORK/resolv.conf"
 mount --bind "$WORK/resolv.conf" /etc/resolv.conf || fail "cannot bind-mount resolv.conf"
 
