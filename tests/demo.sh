@@ -18,7 +18,7 @@ sed 's/^5$/1/' "$src/control-samples/tarpitdelay" > control/tarpitdelay
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "register the hook entry points (spp-conf -b)"
-printf 'connection;spp-connect\nmail;spp-mail\nrcpt;spp-rcpt\ndata;spp-data\n' | "$conf" -b
+printf 'mail;spp-mail\nrcpt;spp-rcpt\n' | "$conf" -b
 step "spp-conf list"
 "$conf" list
 step "spp-conf check"

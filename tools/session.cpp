@@ -371,7 +371,6 @@ PluginRun run_plugin(const std::string& entry, const std::vector<std::string>& e
 
   long long deadline = timeout_secs > 0 ? now_ms() + timeout_secs * 1000LL : -1;
   LineSplitter splitter;
-  std::vector<std::string> lines;
   bool stop = false;
   char buf[128];  // qmail-spp's read buffer size: how much is consumed before it stops
   while (!stop) {

@@ -79,6 +79,8 @@ static const struct {
     {"hook in wrong section", "[mail]\n/q/spp-rcpt\n", Severity::warning, "runs the rcpt checks"},
     {"unknown spp name", "[rcpt]\n/q/spp-bogus\n", Severity::error, "not an sppkit check"},
     {"auth note", "[auth]\n/x\n", Severity::note, "AUTH variant"},
+    {"spp-rbl under mail", "[mail]\n/q/spp-rbl\n", Severity::warning, "cannot tell a second MAIL"},
+    {"spp-rbl under data", "[data]\n/q/spp-rbl\n", Severity::warning, "list it under [rcpt]"},
 };
 
 START_TEST(test_smtpplugins_diagnose) {

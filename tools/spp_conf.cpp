@@ -336,8 +336,6 @@ std::vector<Diagnostic> diagnose_text(const std::string& content) {
       } else if (eff != "[" + std::string(name) + "]") {
         out.push_back({Severity::warning, no, "section " + std::string(eff) + " is read as [" + name + "]"});
       }
-      if (l.section == 'a')
-        out.push_back({Severity::note, no, "[auth] runs only with an SMTP AUTH variant of qmail-spp"});
       continue;
     }
     if (l.kind != LineKind::entry) continue;
@@ -349,6 +347,8 @@ std::vector<Diagnostic> diagnose_text(const std::string& content) {
       out.push_back({Severity::error, no, "entry in an unknown section: qmail-spp never runs it"});
       continue;
     }
+    if (l.section == 'a' && seen['a'].empty())
+      out.push_back({Severity::note, no, "[auth] runs only with an SMTP AUTH variant of qmail-spp"});
     if (eff.front() == ' ' || eff.front() == '\t')
       out.push_back({Severity::error, no, "leading whitespace is part of the program name: it cannot run"});
     if (eff.size() > kMaxEntry) out.push_back({Severity::error, no, "entry longer than 4096 bytes"});
@@ -371,6 +371,14 @@ std::vector<Diagnostic> diagnose_text(const std::string& content) {
           ours[l.section].insert(c.name);
         }
     } else if (const Check* c = find_check(name)) {
+      // qmail-spp does not tell a plugin its section; spp-rbl alone tells RCPT
+      // from MAIL only by SMTPRCPTTO, which a second transaction's MAIL still has.
+      if (name == "rbl" && l.section != 'r' && l.section != 'c' && l.section != 'm')
+        out.push_back({Severity::warning, no, "spp-rbl does nothing useful under [" +
+                       std::string(category_name(l.section)) + "]: list it under [rcpt]"});
+      if (name == "rbl" && l.section == 'm')
+        out.push_back({Severity::warning, no, "spp-rbl under [mail] cannot tell a second MAIL from a RCPT: "
+                       "list it under [rcpt], or use spp-mail/spp-rcpt"});
       if (ours[l.section].count(c->name))
         out.push_back({Severity::warning, no, std::string("check ") + c->name + " now runs twice in this section"});
       ours[l.section].insert(c->name);
