@@ -10,7 +10,7 @@ namespace spp {
 
 const std::vector<Check>& registry() {
   static const std::vector<Check> checks = {
-      rbl::check,     // connect (lookup+cache), mail/rcpt/data (enforce)
+      rbl::check,     // connect (lookup if rbllookupat=connect), mail (lookup+cache), mail/rcpt (refuse)
       tarpit::check,  // rcpt: delay after tarpitcount recipients
   };
   return checks;

@@ -3,6 +3,7 @@
 // transcript. See test_cmd.h and man/spp-conf-test.inc.
 #include "test_cmd.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -108,9 +109,10 @@ bool parse_session(const std::string& text, Script& script, std::string& error) 
     std::string where = "line " + std::to_string(i + 1) + ": ";
     if (line.empty() || line[0] == '#') continue;
     if (line[0] == '@') {
-      size_t sp = line.find(' ');
+      size_t sp = std::min(line.find(' '), line.size());
       std::string word = line.substr(0, sp);
-      std::string arg = sp == std::string::npos ? "" : line.substr(line.find_first_not_of(' ', sp) == std::string::npos ? line.size() : line.find_first_not_of(' ', sp));
+      size_t start = std::min(line.find_first_not_of(' ', sp), line.size());
+      std::string arg = line.substr(start);
       if (word == "@auth") {
         size_t sp2 = arg.find(' ');
         std::string user = arg.substr(0, sp2);

@@ -19,7 +19,7 @@ ip link set lo up || fail "cannot bring lo up in the namespace"
 WORK=$(mktemp -d /tmp/spprbl.XXXXXX)
 PIDS=
 cleanup() {
-  for p in $PIDS; do kill "$p" 2>/dev/null; done
+  for p in $PIDS; do kill "$p" 2>/dev/null || true; done
   rm -rf "$WORK"
   [ -n "${HOME_DIR:-}" ] && rm -rf "$HOME_DIR"
 }
