@@ -3,6 +3,8 @@
 // from that description and from reading the qmail sources (nothing copied).
 #include "session.h"
 
+#include "smtpplugins.h"
+
 #include <cerrno>
 #include <csignal>
 #include <algorithm>
@@ -245,25 +247,10 @@ std::vector<std::string> control_file_lines(std::string_view content) {
 }
 
 PluginLists parse_smtpplugins(std::string_view content) {
-  PluginLists lists;
-  std::vector<std::string> dummy;
-  std::vector<std::string>* to = &dummy;
-  for (std::string& line : control_file_lines(content)) {
-    if (line[0] == '[') {
-      switch (line.size() > 1 ? line[1] : '\0') {
-        case 'c': to = &lists.connection; break;
-        case 'h': to = &lists.helo; break;
-        case 'm': to = &lists.mail; break;
-        case 'r': to = &lists.rcpt; break;
-        case 'd': to = &lists.data; break;
-        case 'a': to = &lists.auth; break;  // auth variants only
-        default: to = &dummy;
-      }
-    } else {
-      to->push_back(std::move(line));
-    }
-  }
-  return lists;
+  // The same reading rules spp-conf edits and checks with (tools/smtpplugins.h).
+  auto lines = conf::parse(content);
+  return {conf::entries_of(lines, 'c'), conf::entries_of(lines, 'h'), conf::entries_of(lines, 'm'),
+          conf::entries_of(lines, 'r'), conf::entries_of(lines, 'd'), conf::entries_of(lines, 'a')};
 }
 
 // ---------------------------------------------------------------- environment

@@ -112,7 +112,11 @@ size_t remove_all(std::vector<Line>& lines, char letter) {
 std::vector<std::string> entries_of(const std::vector<Line>& lines, char letter) {
   std::vector<std::string> out;
   for (const auto& l : lines)
-    if (l.kind == LineKind::entry && l.section == letter) out.emplace_back(effective(l.text));
+    if (l.kind == LineKind::entry && l.section == letter) {
+      // qmail uses the line as a C string: a NUL ends it (after the blanks were stripped).
+      std::string_view e = effective(l.text);
+      out.emplace_back(e.substr(0, e.find('\0')));
+    }
   return out;
 }
 
