@@ -27,6 +27,8 @@
 #include <string_view>
 #include <vector>
 
+#include "spawn.h"
+
 namespace spp::sim {
 
 /// Lines of a qmail control file as control_readfile() returns them: trailing
@@ -56,43 +58,6 @@ class Environ {
  private:
   std::vector<std::string> entries_;
 };
-
-/// Splits plugin output into the lines qmail-spp acts on: each LF-terminated
-/// chunk (and a final unterminated one) loses its LAST byte; chunks of one byte
-/// are ignored. Lines longer than `max_line` are cut there (the rest is read and dropped).
-class LineSplitter {
- public:
-  explicit LineSplitter(size_t max_line = 64 * 1024) : max_line_(max_line) {}
-  /// Appends complete lines of `bytes` to `out`.
-  void feed(std::string_view bytes, std::vector<std::string>& out);
-  /// End of output: the unterminated rest, if any.
-  void finish(std::vector<std::string>& out);
-
- private:
-  void emit(std::vector<std::string>& out);
-  size_t max_line_;
-  std::string current_;
-  size_t raw_len_ = 0;  // bytes of the current chunk, including any cut off
-};
-
-/// A, O, N, D, E, R end a plugin's output (the letter must start a line of 2+ bytes).
-bool is_terminal(const std::string& line);
-
-/// The result of running one smtpplugins entry.
-struct PluginRun {
-  std::string spawn_error;          // "can't pipe()" / "fork() failed": nothing ran
-  std::vector<std::string> lines;   // as LineSplitter gives them, up to the first terminal one
-  bool exited = false;              // normal exit (exit_code valid)
-  int exit_code = 0;
-  int signal = 0;                   // killed by this signal
-  bool timed_out = false;           // killed by our opt-in --timeout
-};
-
-/// pipe + fork + (close 0, pipe on 1, SIGPIPE ignored) + execve; ':' entries run
-/// as /bin/sh -c. Reads until EOF or the first terminal line, then closes the pipe
-/// and waits. timeout_secs <= 0: wait forever, as qmail-spp does.
-PluginRun run_plugin(const std::string& entry, const std::vector<std::string>& env,
-                     int timeout_secs);
 
 /// What qmail-smtpd's blast() makes of a DATA stream (wire bytes, dot-stuffed, CRLF):
 /// the message as queued (dots undone, CRLF -> LF), cut at `databytes` bytes when larger.
