@@ -45,6 +45,28 @@ std::string listing_text(const Zone& zone, const Answer* txt, std::string_view i
   return text;
 }
 
+// What a DNSBL's A records say. Lists answer inside 127.0.0.0/8. Spamhaus
+// and others use 127.255.255.0/24 to say "query refused" (e.g. asked through a
+// public resolver): that is the list failing, not a listing, or every client
+// would be refused. An address outside 127/8 is a wildcard or a hijacked
+// resolver, not a listing either.
+enum class ACode { none, listed, refused };
+
+ACode classify(const Answer& a, std::string& refused_code) {
+  if (a.status != DnsStatus::found) return ACode::none;
+  ACode result = ACode::none;
+  for (const auto& r : a.records) {
+    if (r.rfind("127.", 0) != 0) continue;
+    if (r.rfind("127.255.255.", 0) == 0) {
+      refused_code = r;
+      if (result == ACode::none) result = ACode::refused;
+      continue;
+    }
+    result = ACode::listed;
+  }
+  return result;
+}
+
 }  // namespace
 
 std::vector<Query> build_queries(const Config& config, std::string_view ip) {
@@ -71,17 +93,24 @@ Result evaluate(const Config& config, std::string_view ip, const std::vector<Ans
     if (next >= answers.size()) break;
     const Answer& a = answers[next++];
     const Answer* txt = wants_txt(zone) && next < answers.size() ? &answers[next++] : nullptr;
-    bool error = a.status == DnsStatus::temp_fail || (txt && txt->status == DnsStatus::temp_fail);
-    std::string reason = a.status == DnsStatus::temp_fail ? a.error : txt ? txt->error : "";
+    std::string refused_code;
+    ACode code = classify(a, refused_code);
+    bool error = a.status == DnsStatus::temp_fail || code == ACode::refused ||
+                 (txt && txt->status == DnsStatus::temp_fail);
+    std::string reason = a.status == DnsStatus::temp_fail ? a.error
+                         : code == ACode::refused       ? "the list refused the query: " + refused_code
+                         : txt                          ? txt->error
+                                                        : "";
     if (zone.anti) {
-      if (a.status == DnsStatus::found) return {Outcome::accepted, 0, "", zone.name, ""};
-      if (a.status != DnsStatus::temp_fail) continue;
+      if (code == ACode::listed) return {Outcome::accepted, 0, "", zone.name, ""};
+      if (!error) continue;
       // rblsmtpd: an anti-RBL that cannot be asked accepts when failing open.
-      if (!config.fail_closed) return {Outcome::dns_error, 0, "", zone.name, a.error};
-      if (failed.zone.empty()) failed = {Outcome::dns_error, 0, "", zone.name, a.error};
+      if (!config.fail_closed) return {Outcome::dns_error, 0, "", zone.name, reason};
+      if (failed.zone.empty()) failed = {Outcome::dns_error, 0, "", zone.name, reason};
       continue;
     }
-    bool listed = a.status == DnsStatus::found || (txt && txt->status == DnsStatus::found);
+    // A refusal code comes with an explaining TXT record: that is no listing either.
+    bool listed = code == ACode::listed || (code != ACode::refused && txt && txt->status == DnsStatus::found);
     if (listed) {
       // Any DNS failure before the listing forces 451, even with flagrblbounce (rblsmtpd).
       int code = config.bounce && failed.zone.empty() ? 553 : 451;
