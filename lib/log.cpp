@@ -7,6 +7,7 @@
 
 namespace spp::log {
 namespace {
+constexpr size_t kMaxMessage = 1000;
 const char* g_program = "spp";
 int g_fd = 2;
 
@@ -17,7 +18,14 @@ void emit(const char* level, std::string_view message) {
   line += ": ";
   line += level;
   line += ": ";
-  for (char c : message) line += (c == '\n' || c == '\r' || c == '\0') ? ' ' : c;  // one event, one line
+  // One event, one line, of bounded length: messages quote client input
+  // (addresses, HELO, DNS text), which must not forge log lines or carry
+  // terminal escapes into the log.
+  for (char c : message.substr(0, kMaxMessage)) {
+    auto u = static_cast<unsigned char>(c);
+    line += (u < ' ' && c != '\t') || u == 0x7f ? '?' : c;
+  }
+  if (message.size() > kMaxMessage) line += "...";
   line += '\n';
   int saved = errno;
   const char* p = line.data();
