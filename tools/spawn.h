@@ -52,6 +52,9 @@ struct PluginRun {
 PluginRun run_plugin(const std::string& entry, const std::vector<std::string>& env,
                      int timeout_secs);
 
+/// `s` as qmail's C strings see it: cut at the first NUL.
+inline std::string until_nul(std::string_view s) { return std::string(s.substr(0, s.find('\0'))); }
+
 /// argv/envp arrays pointing into `v`, NULL-terminated.
 std::vector<char*> c_strings(const std::vector<std::string>& v);
 /// Milliseconds on the monotonic clock.
