@@ -1,10 +1,9 @@
 #include "control.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+
+#include "file.h"
 
 namespace spp {
 namespace {
@@ -21,46 +20,15 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-const char* source_name(Source s) {
-  switch (s) {
-    case Source::env: return "environment";
-    case Source::control_file: return "control file";
-    case Source::options: return "control/options";
-    case Source::defaulted: return "default";
-  }
-  return "?";
-}
-
 Lines read_control_lines(const std::string& path, size_t max_line) {
   Lines result;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return result;  // missing: not configured
+  std::string data;
+  if (int err = read_file(path, data, kMaxFile)) {
+    if (err == ENOENT) return result;  // missing: not configured
     result.status = Lookup::error;
-    result.error = std::strerror(errno);
+    result.error = err == EFBIG ? "file too large (use a cdb)" : std::strerror(err);
     return result;
   }
-  std::string data;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      result.status = Lookup::error;
-      result.error = std::strerror(errno);
-      ::close(fd);
-      return result;
-    }
-    if (n == 0) break;
-    data.append(buf, size_t(n));
-    if (data.size() > kMaxFile) {
-      ::close(fd);
-      result.status = Lookup::error;
-      result.error = "file too large (use a cdb)";
-      return result;
-    }
-  }
-  ::close(fd);
   result.status = Lookup::found;
   size_t lineno = 0, pos = 0;
   while (pos < data.size()) {
@@ -124,11 +92,6 @@ const std::map<std::string, std::string, std::less<>>& Control::options() const 
     if (l.status == Lookup::found) options_ = parse_options(l.lines);
   }
   return options_;
-}
-
-Lookup Control::options_status() const {
-  options();
-  return options_status_;
 }
 
 Lookup Control::setting(std::string_view name, std::string_view env_var, std::string_view fallback,

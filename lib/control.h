@@ -28,7 +28,6 @@ struct Lines {
 
 /// Where a setting's effective value came from (for spp-conf show and logs).
 enum class Source { env, control_file, options, defaulted };
-const char* source_name(Source s);
 
 struct Setting {
   std::string value;
@@ -62,9 +61,8 @@ class Control {
   Lookup setting(std::string_view name, std::string_view env_var, std::string_view fallback,
                  Setting& out) const;
 
-  /// Parsed control/options (read once, lazily). missing/error are reported via options_status().
+  /// Parsed control/options (read once, lazily).
   const std::map<std::string, std::string, std::less<>>& options() const;
-  Lookup options_status() const;
 
  private:
   std::string base_;

@@ -92,7 +92,7 @@ START_TEST(test_control_setting_precedence) {
   Setting s;
   control.setting("tarpitcount", "TARPITCOUNT", "0", s);
   ck_assert_msg(s.value == row.value, "%s: value \"%s\"", row.name, s.value.c_str());
-  ck_assert_msg(s.source == row.source, "%s: source %s", row.name, spp::source_name(s.source));
+  ck_assert_msg(s.source == row.source, "%s: source %d", row.name, int(s.source));
 }
 END_TEST
 

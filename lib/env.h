@@ -24,7 +24,6 @@ class Env {
   bool has(std::string_view name) const { return get(name).has_value(); }
   void set(std::string_view name, std::string_view value);
   void unset(std::string_view name);
-  const std::map<std::string, std::string, std::less<>>& all() const { return vars_; }
 
   // Named accessors keep the variable names in one place.
   std::optional<std::string_view> remote_ip() const;  // TCPREMOTEIP or TCP6REMOTEIP

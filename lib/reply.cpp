@@ -129,12 +129,6 @@ Verdict& Verdict::later(char command, int code, std::string_view enhanced, std::
   return *this;
 }
 
-Verdict& Verdict::finish(Terminal t, std::string_view reply_text) {
-  terminal_ = t;
-  terminal_text_ = clean_text(reply_text);
-  return *this;
-}
-
 void Verdict::append(const Verdict& other) {
   lines_.insert(lines_.end(), other.lines_.begin(), other.lines_.end());
   if (other.terminal_ != Terminal::none) {

@@ -53,9 +53,6 @@ class Verdict {
   /// L<M|R|D>: queue a reply for the next MAIL, RCPT or DATA.
   Verdict& later(char command, int code, std::string_view enhanced, std::string_view text);
 
-  /// Replace/set the terminal command; the terminal text is already a full reply.
-  Verdict& finish(Terminal t, std::string_view reply_text);
-
   Terminal terminal() const { return terminal_; }
   const std::string& terminal_text() const { return terminal_text_; }
   const std::vector<std::string>& lines() const { return lines_; }

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "control.h"
+#include "file.h"
 #include "plugin.h"
 #include "smtpplugins.h"
 
@@ -141,26 +142,6 @@ Paths Paths::from_env(const Env& env) {
 std::string entry_for(const Paths& paths, const Registration& reg) {
   std::string path = is_absolute(reg.plugin) ? reg.plugin : paths.plugindir + "/" + reg.plugin;
   return reg.shell ? ":" + path : path;
-}
-
-int read_file(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  out.clear();
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return err;
-    }
-    if (n == 0) break;
-    out.append(buf, size_t(n));
-  }
-  ::close(fd);
-  return 0;
 }
 
 int write_file_atomic(const std::string& path, const std::string& content) {

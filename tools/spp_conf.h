@@ -55,8 +55,6 @@ int list_plugins(const Paths& paths);
 int check_config(const Paths& paths, const Env& env);
 int show_settings(const Paths& paths, const Env& env);
 
-/// Reads a whole file: 0 ok, ENOENT etc. as errno.
-int read_file(const std::string& path, std::string& out);
 /// Writes via a temp file in the same directory + fsync + rename (keeps the mode).
 int write_file_atomic(const std::string& path, const std::string& content);
 
