@@ -25,7 +25,7 @@ int bncbody_parse(const char *val, int *limited, unsigned long *limit)
 int bncbody_read(const char *dir, int *limited, unsigned long *limit)
 {
   char val[BNCOPT_VALMAX];
-  char shown[40];
+  char shown[BNCOPT_SHOWMAX];
   int r;
 
   *limited = 0;
@@ -33,9 +33,7 @@ int bncbody_read(const char *dir, int *limited, unsigned long *limit)
   r = bncopt_get(dir, "bouncebody", val, sizeof val);
   if (r != BNCOPT_FOUND) return r;
   if (bncbody_parse(val, limited, limit)) return r;
-  for (r = 0; val[r] && r < 32; ++r)
-    shown[r] = (val[r] < 32 || val[r] > 126) ? '?' : val[r];
-  shown[r] = 0;
+  bncopt_printable(val, shown, sizeof shown);
   snprintf(bncopt_why, sizeof bncopt_why,
            "bouncebody=%s is not all, headers or a number up to %lu; using all",
            shown, BNCBODY_NMAX);
@@ -166,12 +164,11 @@ static int bncbody_delim(const struct bncbody *b, const char *s,
   if (n < 3 || s[0] != '-' || s[1] != '-') return -1;
   for (k = b->depth - 1; k >= 0; --k) {
     unsigned int len = b->boundlen[k];
-    if (memcmp(s + 2, b->bound[k], n - 2 < len ? n - 2 : len)) continue;
-    if (n == 2 + len) { *closing = 0; return k; }
-    if (n == 4 + len && s[2 + len] == '-' && s[3 + len] == '-') {
-      *closing = 1;
-      return k;
-    }
+    if (n != 2 + len && n != 4 + len) continue;
+    if (memcmp(s + 2, b->bound[k], len)) continue;
+    if (n == 4 + len && (s[2 + len] != '-' || s[3 + len] != '-')) continue;
+    *closing = n == 4 + len;
+    return k;
   }
   return -1;
 }
@@ -221,7 +218,6 @@ static void bncbody_header(struct bncbody *b, const char *s, unsigned int n,
     bncbody_headerend(b);
     return;
   }
-  if (!final && !n) return;
   if (n && (s[0] == ' ' || s[0] == '\t')) {
     if (b->inct) bncbody_ctadd(b, s, n);
     return;

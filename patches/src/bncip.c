@@ -47,7 +47,6 @@ int bncip_scan(const char *s, unsigned char ip[4])
 static int bncip_lookup(const char *dir, const char *name, struct bncip *b)
 {
   char val[BNCOPT_VALMAX];
-  unsigned int i;
   int r;
 
   b->control = name;
@@ -56,9 +55,7 @@ static int bncip_lookup(const char *dir, const char *name, struct bncip *b)
   if (r == BNCOPT_ERROR) return BNCIP_ERROR;
   if (r == BNCOPT_BAD) return BNCIP_BAD;
   if (r == BNCOPT_ABSENT) return BNCIP_NONE;
-  for (i = 0; val[i] && i < sizeof b->text - 1; ++i)
-    b->text[i] = (val[i] < 33 || val[i] > 126) ? '?' : val[i];
-  b->text[i] = 0;
+  bncopt_printable(val, b->text, sizeof b->text);
   if (!bncip_scan(val, b->ip)) return BNCIP_BAD;
   if (!b->ip[0] && !b->ip[1] && !b->ip[2] && !b->ip[3]) return BNCIP_NONE;
   return BNCIP_BIND;

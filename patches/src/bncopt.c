@@ -80,10 +80,11 @@ int bncopt_scannum(const char *s, unsigned long max, unsigned long *n)
 
   if (!*s) return 0;
   for (; *s; ++s) {
+    unsigned long d;
     if (*s < '0' || *s > '9') return 0;
-    if (r > (max - (unsigned long) (*s - '0')) / 10) return 0;
-    r = r * 10 + (unsigned long) (*s - '0');
-    if (r > max) return 0;
+    d = (unsigned long) (*s - '0');
+    if (d > max || r > (max - d) / 10) return 0;  /* r * 10 + d > max */
+    r = r * 10 + d;
   }
   *n = r;
   return 1;
@@ -110,27 +111,47 @@ int bncopt_readfile(const char *path, char *buf, unsigned int max,
   return 1;
 }
 
+int bncopt_readcontrol(const char *dir, const char *name, char *buf,
+                       unsigned int max, unsigned int *len)
+{
+  char path[1024];
+  int r;
+
+  *len = 0;
+  if (strlen(dir) + strlen(name) + sizeof "/control/" > sizeof path) {
+    snprintf(bncopt_why, sizeof bncopt_why, "control/%s: path too long", name);
+    return -1;
+  }
+  sprintf(path, "%s/control/%s", dir, name);
+  r = bncopt_readfile(path, buf, max, len);
+  if (r == -1)
+    snprintf(bncopt_why, sizeof bncopt_why, "unable to read control/%s: %s",
+             name, strerror(errno));
+  return r;
+}
+
+void bncopt_printable(const char *val, char *out, unsigned int outmax)
+{
+  unsigned int i;
+
+  if (!outmax) return;
+  for (i = 0; val[i] && i + 1 < outmax; ++i) {
+    unsigned char c = (unsigned char) val[i];
+    out[i] = (c < 32 || c > 126) ? '?' : (char) c;
+  }
+  out[i] = 0;
+}
+
 int bncopt_get(const char *dir, const char *name, char *val,
                unsigned int valmax)
 {
   static char file[BNCOPT_FILEMAX];
-  char path[1024];
   unsigned int len;
   int r;
 
   bncopt_why[0] = 0;
-  if (strlen(dir) + strlen(name) + 20 > sizeof path) {
-    snprintf(bncopt_why, sizeof bncopt_why, "control/%s: path too long", name);
-    return BNCOPT_ERROR;
-  }
-
-  sprintf(path, "%s/control/%s", dir, name);
-  r = bncopt_readfile(path, file, sizeof file, &len);
-  if (r == -1) {
-    snprintf(bncopt_why, sizeof bncopt_why,
-             "unable to read control/%s: %s", name, strerror(errno));
-    return BNCOPT_ERROR;
-  }
+  r = bncopt_readcontrol(dir, name, file, sizeof file, &len);
+  if (r == -1) return BNCOPT_ERROR;
   if (r == 1) {
     r = bncopt_firstline(file, len, val, valmax);
     if (r == 1) return BNCOPT_FOUND;
@@ -141,13 +162,8 @@ int bncopt_get(const char *dir, const char *name, char *val,
     }
   }
 
-  sprintf(path, "%s/control/options", dir);
-  r = bncopt_readfile(path, file, sizeof file, &len);
-  if (r == -1) {
-    snprintf(bncopt_why, sizeof bncopt_why,
-             "unable to read control/options: %s", strerror(errno));
-    return BNCOPT_ERROR;
-  }
+  r = bncopt_readcontrol(dir, "options", file, sizeof file, &len);
+  if (r == -1) return BNCOPT_ERROR;
   if (r == 0) return BNCOPT_ABSENT;
   r = bncopt_parse(file, len, name, val, valmax);
   if (r == -1) {
@@ -163,16 +179,13 @@ int bncopt_getnum(const char *dir, const char *name, unsigned long max,
                   unsigned long *n)
 {
   char val[BNCOPT_VALMAX];
-  char shown[40];
+  char shown[BNCOPT_SHOWMAX];
   int r;
 
   r = bncopt_get(dir, name, val, sizeof val);
   if (r != BNCOPT_FOUND) return r;
   if (bncopt_scannum(val, max, n)) return BNCOPT_FOUND;
-  /* show at most 32 bytes of the bad value, unprintables as '?' */
-  for (r = 0; val[r] && r < 32; ++r)
-    shown[r] = (val[r] < 32 || val[r] > 126) ? '?' : val[r];
-  shown[r] = 0;
+  bncopt_printable(val, shown, sizeof shown);
   snprintf(bncopt_why, sizeof bncopt_why,
            "%s=%s is not a number from 0 to %lu; using %lu", name, shown,
            max, *n);

@@ -17,6 +17,7 @@
 #define BNCOPT_VALMAX 256     /* longest value kept; longer ones are BAD */
 #define BNCOPT_FILEMAX 65536  /* bytes of control/options considered */
 #define BNCOPT_WHYMAX 300
+#define BNCOPT_SHOWMAX 33     /* bytes of a bad value shown in a log line, + NUL */
 
 /* why the last bncopt_get()/bncopt_getnum() returned ERROR or BAD */
 extern char bncopt_why[BNCOPT_WHYMAX];
@@ -34,6 +35,13 @@ int bncopt_scannum(const char *s, unsigned long max, unsigned long *n);
 /* read a whole file (at most max bytes); 1 read, 0 missing, -1 error */
 int bncopt_readfile(const char *path, char *buf, unsigned int max,
                     unsigned int *len);
+/* read DIR/control/NAME (at most max bytes); 1 read, 0 missing,
+ * -1 error (bncopt_why says why) */
+int bncopt_readcontrol(const char *dir, const char *name, char *buf,
+                       unsigned int max, unsigned int *len);
+/* pure: val for a log or report line: at most outmax - 1 bytes, bytes
+ * outside 32..126 as '?', NUL-terminated */
+void bncopt_printable(const char *val, char *out, unsigned int outmax);
 /* look NAME up under DIR (the qmail home) */
 int bncopt_get(const char *dir, const char *name, char *val,
                unsigned int valmax);

@@ -7,8 +7,6 @@
 #ifndef BNCTEXT_C
 #define BNCTEXT_C
 
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include "bncopt.c"
 #include "bnctext.h"
@@ -83,11 +81,11 @@ int bnctext_subject(const char *in, unsigned int len, char *out,
     out[n] = 0;
     return 1;
   }
-  /* encoded words of at most 45 raw bytes: 10 + 60 + 2 = 72 columns */
+  /* encoded words of at most BNCTEXT_WORDRAW raw bytes, one per line */
   i = 0;
   while (i < n) {
-    unsigned int k = bnctext_utf8cut(raw + i, n - i, 45);
-    if (o + 2 + 10 + 64 + 2 + 1 > outmax) { out[0] = 0; return 0; }
+    unsigned int k = bnctext_utf8cut(raw + i, n - i, BNCTEXT_WORDRAW);
+    if (o + 2 + BNCTEXT_WORDMAX + 1 > outmax) { out[0] = 0; return 0; }
     if (i) { out[o++] = '\n'; out[o++] = ' '; }
     memcpy(out + o, "=?UTF-8?B?", 10);
     o += 10;
@@ -136,21 +134,13 @@ int bnctext_read(const char *dir, const char *name, int flagsubject,
                  char *out, unsigned int outmax)
 {
   char buf[BNCTEXT_MSGRAW];
-  char path[1024];
   unsigned int len;
   int r;
 
   out[0] = 0;
   bncopt_why[0] = 0;
-  if (strlen(dir) + strlen(name) + 20 > sizeof path) return 0;
-  sprintf(path, "%s/control/%s", dir, name);
-  r = bncopt_readfile(path, buf, sizeof buf, &len);
-  if (r == -1) {
-    snprintf(bncopt_why, sizeof bncopt_why,
-             "unable to read control/%s: %s", name, strerror(errno));
-    return -1;
-  }
-  if (r == 0) return 0;
+  r = bncopt_readcontrol(dir, name, buf, sizeof buf, &len);
+  if (r != 1) return r;
   if (flagsubject) return bnctext_subject(buf, len, out, outmax);
   return bnctext_message(buf, len, out, outmax);
 }

@@ -5,7 +5,8 @@
  *   bouncesubject, doublebouncesubject: first line of the file.  White
  *     space is trimmed, control characters dropped, at most 200 bytes
  *     kept (never splitting a UTF-8 sequence); 8-bit text is sent as
- *     RFC 2047 encoded words (charset UTF-8).  Missing or blank (H-Sphere
+ *     RFC 2047 encoded words (charset UTF-8), one per header line of at
+ *     most 76 columns.  Missing or blank (H-Sphere
  *     writes a single space) means "failure notice".
  *   bouncemessage, doublebouncemessage: up to 4000 bytes.  The text
  *     replaces the stock sentences that follow the first intro line
@@ -19,6 +20,10 @@
 
 #define BNCTEXT_SUBJRAW 200   /* bytes of subject text kept */
 #define BNCTEXT_SUBJMAX 800   /* room for the encoded subject */
+/* RFC 2047: a header line with encoded words has at most 76 columns;
+ * "Subject: " + "=?UTF-8?B?" + 52 base64 + "?=" = 73 */
+#define BNCTEXT_WORDRAW 39
+#define BNCTEXT_WORDMAX (10 + 4 * ((BNCTEXT_WORDRAW + 2) / 3) + 2)
 #define BNCTEXT_MSGRAW 4000   /* bytes of message file read */
 #define BNCTEXT_MSGMAX 4100   /* room for the cleaned message */
 

@@ -110,6 +110,8 @@ static const struct {
   { "99999999999999999999999", 4000000000UL, 0, 0 },
   { "1000000000", 1000000000UL, 1, 1000000000UL },
   { "1000000001", 1000000000UL, 0, 0 }, { "+1", 3, 0, 0 }, { "1 ", 3, 0, 0 },
+  { "0", 0, 1, 0 }, { "1", 0, 0, 0 }, { "5", 2, 0, 0 }, { "20", 19, 0, 0 },
+  { "4294967295", 4294967295UL, 1, 4294967295UL },
 };
 
 START_TEST(test_bncopt_scannum)
@@ -184,6 +186,40 @@ START_TEST(test_bncopt_unreadable)
   ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCOPT_ERROR);
   ck_assert_msg(strstr(bncopt_why, "unable to read control/options") != NULL,
                 "why: %s", bncopt_why);
+}
+END_TEST
+
+START_TEST(test_bncopt_printable)
+{
+  char out[8];
+
+  bncopt_printable("1.2.3.4", out, sizeof out);
+  ck_assert_str_eq(out, "1.2.3.4");
+  bncopt_printable("a\tb\001\r\n\xc3\xa4 c", out, sizeof out);
+  ck_assert_str_eq(out, "a?b????");              /* cut at 7 bytes */
+  bncopt_printable("a b", out, sizeof out);
+  ck_assert_str_eq(out, "a b");
+  bncopt_printable("xyz", out, 1);
+  ck_assert_str_eq(out, "");
+}
+END_TEST
+
+START_TEST(test_bncopt_readcontrol)
+{
+  char buf[16];
+  char dir[1100];
+  unsigned int len = 99;
+
+  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "nosuch", buf, sizeof buf, &len), 0);
+  ck_assert_uint_eq(len, 0);
+  writefile("x", "0123456789abcdefghij");
+  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "x", buf, sizeof buf, &len), 1);
+  ck_assert_uint_eq(len, sizeof buf);              /* at most max bytes */
+  ck_assert(!memcmp(buf, "0123456789abcdef", 16));
+  memset(dir, 'd', sizeof dir - 1);
+  dir[sizeof dir - 1] = 0;
+  ck_assert_int_eq(bncopt_readcontrol(dir, "x", buf, sizeof buf, &len), -1);
+  ck_assert_str_eq(bncopt_why, "control/x: path too long");
 }
 END_TEST
 
@@ -416,6 +452,8 @@ static void decode_subject(const char *s, char *out, unsigned int *outlen)
     e = strstr(s + 10, "?=");
     ck_assert_ptr_nonnull(e);
     ck_assert_msg(e + 2 - s <= 75, "encoded word longer than 75");
+    /* RFC 2047 line limit 76, with "Subject: " before the first word */
+    ck_assert_msg(e + 2 - s <= 76 - (int) strlen("Subject: "), "header line longer than 76");
     for (s += 10; s < e; ++s) {
       if (*s == '=') continue;
       ck_assert_int_ge(b64val(*s), 0);
@@ -504,6 +542,25 @@ START_TEST(test_bnctext_readall)
   ck_assert_str_eq(bnctext_subj(&t, 1), "failure notice");
   ck_assert_str_eq(bnctext_msg(&t, 0), "Sorry.\nAsk postmaster.\n");
   ck_assert_ptr_null(bnctext_msg(&t, 1));
+}
+END_TEST
+
+START_TEST(test_bnctext_readall_unreadable)
+{
+  struct bnctext t;
+  char path[512];
+
+  writefile("bouncesubject", "Returned mail\n");
+  writefile("doublebouncemessage", "Double.\n");
+  /* a directory where a file is expected: fopen works, fread fails */
+  snprintf(path, sizeof path, "%s/control/bouncemessage", tmpdir);
+  ck_assert_int_eq(mkdir(path, 0755), 0);
+  ck_assert_int_eq(bnctext_readall(tmpdir, &t), -1);
+  ck_assert_msg(strstr(bncopt_why, "unable to read control/bouncemessage") != NULL,
+                "why: %s", bncopt_why);
+  ck_assert_ptr_null(bnctext_msg(&t, 0));            /* that one: stock text */
+  ck_assert_str_eq(bnctext_subj(&t, 0), "Returned mail");  /* the others: read */
+  ck_assert_str_eq(bnctext_msg(&t, 1), "Double.\n");
 }
 END_TEST
 
@@ -618,6 +675,9 @@ static const struct {
     "Content-Type: multipart/mixed\n\n--b\n", 1, 0,
     "Content-Type: multipart/mixed\n\n\n" M },
   { "no final newline", "Subject: x\n\nabc", 1, 10, "Subject: x\n\nabc" },
+  { "delimiter look-alikes are text",
+    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bxy\n--bb\n--b--x\n--c\n--b--\n", 1, 0,
+    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--b--\n\n" M },
 };
 
 START_TEST(test_bncbody_table)
@@ -749,6 +809,7 @@ static Suite *bounce_suite(void)
   tcase_add_test(tc, test_bncopt_parse_too_long);
   tcase_add_loop_test(tc, test_bncopt_scannum, 0, sizeof num_rows / sizeof num_rows[0]);
   tcase_add_test(tc, test_bncopt_firstline);
+  tcase_add_test(tc, test_bncopt_printable);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("options-files");
@@ -756,10 +817,12 @@ static Suite *bounce_suite(void)
   tcase_add_test(tc, test_bncopt_precedence);
   tcase_add_test(tc, test_bncopt_bad_values);
   tcase_add_test(tc, test_bncopt_unreadable);
+  tcase_add_test(tc, test_bncopt_readcontrol);
   tcase_add_test(tc, test_bncip_choose);
   tcase_add_test(tc, test_bnctemp_read);
   tcase_add_test(tc, test_bncstrict_read);
   tcase_add_test(tc, test_bnctext_readall);
+  tcase_add_test(tc, test_bnctext_readall_unreadable);
   tcase_add_test(tc, test_bncbody_read);
   suite_add_tcase(s, tc);
 

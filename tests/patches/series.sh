@@ -6,7 +6,9 @@
 #   - every patch has its header (Base, Depends on, Controls read, Test);
 #   - both series have the same patches in the same order, and
 #     patches/README.md describes each one;
-#   - each patches/src/ file is added by exactly one patch of each series.
+#   - each patches/src/ file is added by exactly one patch of each series;
+#   - apply-series, which empties OUTDIR, refuses an OUTDIR that is,
+#     contains or lies inside the tree, and leaves the tree alone.
 # With QMAIL_SRC (a notqmail 1.09 or netqmail 1.06 tree):
 #   - make patch's apply-series refuses without QMAIL_SRC, refuses a tree
 #     of the other kind with a clear message, and never changes QMAIL_SRC;
@@ -42,6 +44,17 @@ for s in notqmail-1.09 netqmail-1.06; do
     check "$s: src/$f is added by exactly one patch" test "$n" -eq 1
   done
 done
+
+F=$(mktemp -d /tmp/sppq-fake.XXXXXX) || exit 1
+mkdir -p "$F/q" && echo '/* qslog2 */' > "$F/q/qmail-send.c"
+for o in "$F" "$F/q" "$F/q/sub" "$F/q/../"; do
+  out=$("$P/apply-series" "$F/q" "$o" notqmail-1.09 2>&1)
+  check "apply-series refuses OUTDIR $o (the tree is $F/q)" test $? -ne 0
+  check "... saying why" grep -q "must not \(contain\|be inside\) QMAIL_SRC" <<< "$out"
+done
+check "... and leaves the tree and its parent as they were" \
+  test "$(cd "$F" && find . | sort | tr '\n' ' ')" = ". ./q ./q/qmail-send.c "
+rm -rf "$F"
 
 if [ -z "${QMAIL_SRC:-}" ]; then
   echo "series: applying to a real tree not tested (set QMAIL_SRC)"
