@@ -283,7 +283,9 @@ class CaresResolver : public Resolver {
     std::memset(&opts, 0, sizeof opts);
     // Names are absolute (no search list). The first try gets a third of the
     // budget so a lost UDP packet is retried once or twice; the deadline
-    // cuts everything else. "b" skips reading nsswitch.conf and host.conf.
+    // cuts everything else. NOCHECKRESP: a SERVFAIL or REFUSED answer is final
+    // (reported as such) instead of sending the query round the other servers
+    // within the same budget. "b" skips reading nsswitch.conf and host.conf.
     opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOCHECKRESP;
     opts.timeout = timeout_ms / 3 < 50 ? 50 : (timeout_ms / 3 > 2000 ? 2000 : timeout_ms / 3);
     opts.tries = 4;

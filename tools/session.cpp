@@ -3,23 +3,21 @@
 // from that description and from reading the qmail sources (nothing copied).
 #include "session.h"
 
-#include "smtpplugins.h"
-
-#include <cerrno>
-#include <csignal>
-#include <algorithm>
-#include <cstring>
-#include <ctime>
-
-#include <fcntl.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+
 #include "cdb_reader.h"
+#include "file.h"
+#include "smtpplugins.h"
 
 extern char** environ;
 
@@ -45,41 +43,29 @@ std::string lowered(std::string_view s) {
   return r;
 }
 
-// control_readline(): 1 = read (first line, trailing blanks and LF stripped),
-// 0 = file absent, -1 = any other error.
+// qmail's tri-state over spp::read_file: 1 = read, 0 = file absent, -1 = any
+// other error (a file over read_file's 16 MiB bound counts as unreadable).
+int read_qmail_file(const std::string& path, std::string& content) {
+  int err = read_file(path, content);
+  return err == 0 ? 1 : err == ENOENT ? 0 : -1;
+}
+
+// control_readline(): the first line, trailing blanks stripped (not CR).
 int read_control_line(const char* path, std::string& out) {
-  FILE* f = std::fopen(path, "r");
-  if (!f) return errno == ENOENT ? 0 : -1;
-  out.clear();
-  int c;
-  while ((c = std::fgetc(f)) != EOF && c != '\n') out.push_back(static_cast<char>(c));
-  bool bad = std::ferror(f);
-  std::fclose(f);
-  if (bad) return -1;
+  int r = read_qmail_file(path, out);
+  if (r != 1) return r;
+  out.resize(std::min(out.find('\n'), out.size()));
   while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
   return 1;
 }
 
-// control_readfile(): 1 = read, 0 = absent, -1 = error.
+// control_readfile(): every line, as control_file_lines() keeps them.
 int read_control_file(const char* path, std::vector<std::string>& out) {
   out.clear();
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd == -1) return errno == ENOENT ? 0 : -1;
   std::string content;
-  char buf[4096];
-  for (;;) {
-    ssize_t r = ::read(fd, buf, sizeof buf);
-    if (r == 0) break;
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return -1;
-    }
-    content.append(buf, static_cast<size_t>(r));
-  }
-  ::close(fd);
-  out = control_file_lines(content);
-  return 1;
+  int r = read_qmail_file(path, content);
+  if (r == 1) out = control_file_lines(content);
+  return r;
 }
 
 // scan_ulong(): leading decimal digits; 0 digits => 0.
@@ -351,15 +337,9 @@ bool Server::setup() {
     spprun_ = true;
     std::string conffile = "control/smtpplugins";
     if (auto x = env_.get("SPPCONFFILE"); x && !x->empty()) conffile = *x;
+    // A missing file is an error too for qmail-spp.
     std::string content;
-    FILE* f = std::fopen(conffile.c_str(), "r");
-    if (!f) return die_control();  // missing too: qmail-spp treats it as an error
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
-    bool bad = std::ferror(f);
-    std::fclose(f);
-    if (bad) return die_control();
+    if (read_qmail_file(conffile, content) != 1) return die_control();
     plugins_ = parse_smtpplugins(content);
   }
 
@@ -633,22 +613,18 @@ std::string Server::deliver(const std::string& message, bool failed, unsigned lo
   // garbage; netqmail's small-string allocator never frees, so the old value stays.
   if (queue_program_freed_ && opt_.variant == Variant::notqmail) return "Zunable to exec qq (#4.3.0)";
   bool with_fd6 = opt_.variant == Variant::notqmail;
-  int pim[2], pie[2], pierr[2] = {-1, -1};
-  if (pipe(pim) == -1) return "Zqq temporary problem (#4.3.0)";
-  if (pipe(pie) == -1 || (with_fd6 && pipe(pierr) == -1)) {
-    ::close(pim[0]);
-    ::close(pim[1]);
+  int pim[2] = {-1, -1}, pie[2] = {-1, -1}, pierr[2] = {-1, -1};
+  auto give_up = [&] {
+    for (int fd : {pim[0], pim[1], pie[0], pie[1], pierr[0], pierr[1]})
+      if (fd >= 0) ::close(fd);
     return "Zqq temporary problem (#4.3.0)";
-  }
+  };
+  if (pipe(pim) == -1 || pipe(pie) == -1 || (with_fd6 && pipe(pierr) == -1)) return give_up();
   std::vector<std::string> args{program};
   std::vector<char*> argv = c_strings(args);
   std::vector<char*> envp = c_strings(env_.entries());
   pid_t pid = fork();
-  if (pid == -1) {
-    for (int fd : {pim[0], pim[1], pie[0], pie[1], pierr[0], pierr[1]})
-      if (fd >= 0) ::close(fd);
-    return "Zqq temporary problem (#4.3.0)";
-  }
+  if (pid == -1) return give_up();
   if (pid == 0) {
     ::close(pim[1]);
     ::close(pie[1]);

@@ -274,6 +274,27 @@ START_TEST(test_server_plugin_commands) {
 }
 END_TEST
 
+// control_readline: the first line only, trailing blanks stripped, digits scanned
+// up to the first non-digit; a control file that exists but cannot be read is 421.
+START_TEST(test_server_control_lines) {
+  std::string home = make_home();
+  write_file("control/smtpplugins", "");
+  write_file("control/smtpgreeting", "greeting here \t\nsecond line\n");
+  write_file("control/databytes", "5x\n");
+  Server s(Environ({"PATH=/usr/bin:/bin"}), ServerOptions{});
+  s.connect();
+  for (const char* c : {"MAIL FROM:<a@b>", "RCPT TO:<a@example.test>", "DATA"}) s.command(c);
+  ck_assert(s.wants_body());
+  s.body("abcdefgh\r\n.\r\n");
+  EXPECT_STR(s.take_output(),
+             "220 greeting here ESMTP\r\n250 ok\r\n250 ok\r\n354 go ahead\r\n"
+             "552 sorry, that message size exceeds my databytes limit (#5.3.4)\r\n");
+  mkdir("control/badmailfrom", 0755);  // read() fails with EISDIR
+  EXPECT_STR(run_commands({"HELO x"}), "421 unable to read controls (#4.3.0)\r\n");
+  remove_home(home);
+}
+END_TEST
+
 // ---- session files and transcript format
 
 START_TEST(test_parse_session) {
@@ -342,6 +363,7 @@ int main() {
   tcase_add_test(tc, test_server_qmail_replies);
   tcase_add_test(tc, test_server_missing_smtpplugins);
   tcase_add_test(tc, test_server_plugin_commands);
+  tcase_add_test(tc, test_server_control_lines);
   suite_add_tcase(s, tc);
   tc = tcase_create("session-file");
   tcase_add_test(tc, test_parse_session);

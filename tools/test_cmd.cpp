@@ -4,6 +4,7 @@
 #include "test_cmd.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 
 #include <unistd.h>
 
+#include "file.h"
 #include "session.h"
 
 #ifndef SPP_QMAILDIR
@@ -49,29 +51,12 @@ bool starts_with_nocase(const std::string& s, const char* word) {
   return s.size() == n || s[n] == ' ';
 }
 
-int read_whole(const char* path, std::string& out, std::string& error) {
-  FILE* f = std::strcmp(path, "-") == 0 ? stdin : std::fopen(path, "r");
-  if (!f) {
-    error = std::string(path) + ": " + std::strerror(errno);
-    return errno == ENOENT ? kBadInput : kTemporary;
-  }
-  char buf[8192];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    out.append(buf, n);
-    if (out.size() > kMaxSessionFile) {
-      error = std::string(path) + ": larger than 16 MiB";
-      if (f != stdin) std::fclose(f);
-      return kBadInput;
-    }
-  }
-  bool bad = std::ferror(f);
-  if (f != stdin) std::fclose(f);
-  if (bad) {
-    error = std::string(path) + ": read error";
-    return kTemporary;
-  }
-  return kOk;
+// A session or body file ("-" = stdin); 0, or the exit code with `error` set.
+int read_whole(const std::string& path, std::string& out, std::string& error) {
+  int err = spp::read_file(path == "-" ? "/dev/stdin" : path, out, kMaxSessionFile);
+  if (err == 0) return kOk;
+  error = path + ": " + (err == EFBIG ? "larger than 16 MiB" : std::strerror(err));
+  return err == ENOENT || err == EFBIG ? kBadInput : kTemporary;
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -260,7 +245,7 @@ int parse_args(int argc, char** argv, Options& o, Script& script) {
       if (f == "--body") {
         text.clear();
         std::string error;
-        if (int rc = read_whole(v.c_str(), text, error)) {
+        if (int rc = read_whole(v, text, error)) {
           std::fprintf(stderr, "spp-conf test: fatal: %s\n", error.c_str());
           return rc;
         }
@@ -374,7 +359,7 @@ int cmd_test(int argc, char** argv) {
   if (!o.session_file.empty()) {
     if (o.flag_steps) return usage("give either a session file or session flags, not both");
     std::string text, error;
-    if (int r = read_whole(o.session_file.c_str(), text, error)) {
+    if (int r = read_whole(o.session_file, text, error)) {
       std::fprintf(stderr, "spp-conf test: fatal: %s\n", error.c_str());
       return r;
     }

@@ -1,7 +1,5 @@
 // rbl lookup: the queries for the zones, rblsmtpd's decision over the
 // answers, and the verdict cache in the environment.
-#include <cstring>
-
 #include "rbl/rbl.h"
 
 namespace spp::rbl {
@@ -113,8 +111,8 @@ Result evaluate(const Config& config, std::string_view ip, const std::vector<Ans
     bool listed = code == ACode::listed || (code != ACode::refused && txt && txt->status == DnsStatus::found);
     if (listed) {
       // Any DNS failure before the listing forces 451, even with flagrblbounce (rblsmtpd).
-      int code = config.bounce && failed.zone.empty() ? 553 : 451;
-      return {Outcome::listed, code, listing_text(zone, txt, ip), zone.name, ""};
+      int reply_code = config.bounce && failed.zone.empty() ? 553 : 451;
+      return {Outcome::listed, reply_code, listing_text(zone, txt, ip), zone.name, ""};
     }
     if (!error) continue;
     if (config.fail_closed) return {Outcome::dns_error, 451, kLookupError, zone.name, reason};
