@@ -45,6 +45,13 @@ std::optional<unsigned long> parse_ulong(std::string_view text) {
   return n;
 }
 
+std::string lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return out;
+}
+
 std::optional<unsigned long> Env::rcpt_count() const {
   auto v = get("SMTPRCPTCOUNT");
   return v ? parse_ulong(*v) : std::nullopt;

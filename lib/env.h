@@ -48,4 +48,7 @@ class Env {
 /// Parses a whole string as an unsigned decimal number (no sign, no spaces).
 std::optional<unsigned long> parse_ulong(std::string_view text);
 
+/// ASCII lower case (addresses, domains, setting values; no locale).
+std::string lower_ascii(std::string_view text);
+
 }  // namespace spp

@@ -52,6 +52,12 @@ START_TEST(test_env_parse_ulong) {
 }
 END_TEST
 
+START_TEST(test_env_lower_ascii) {
+  ck_assert(spp::lower_ascii("Post@Example.COM") == "post@example.com");
+  ck_assert(spp::lower_ascii("\xc3\x89Z") == "\xc3\x89z");  // bytes above ASCII untouched
+}
+END_TEST
+
 START_TEST(test_env_accessors) {
   Env env = make({"SMTPRCPTCOUNT=3", "SMTPRCPTCOUNTALL=x", "SMTPRCPTHOSTSOK=0", "TCP6REMOTEIP=::1"});
   ck_assert_uint_eq(*env.rcpt_count(), 3);
@@ -86,6 +92,7 @@ int main() {
   tcase_add_test(tc, test_env_unset_differs_from_empty);
   tcase_add_test(tc, test_env_set_unset);
   tcase_add_loop_test(tc, test_env_parse_ulong, 0, sizeof ulong_rows / sizeof ulong_rows[0]);
+  tcase_add_test(tc, test_env_lower_ascii);
   tcase_add_test(tc, test_env_accessors);
   tcase_add_loop_test(tc, test_env_trusted_client, 0, sizeof trust_rows / sizeof trust_rows[0]);
   suite_add_tcase(s, tc);

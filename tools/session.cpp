@@ -16,6 +16,7 @@
 #include <ctime>
 
 #include "cdb_reader.h"
+#include "env.h"
 #include "file.h"
 #include "smtpplugins.h"
 
@@ -37,11 +38,6 @@ bool equal_nocase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string lowered(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = lower(c);
-  return r;
-}
 
 // qmail's tri-state over spp::read_file: 1 = read, 0 = file absent, -1 = any
 // other error (a file over read_file's 16 MiB bound counts as unreadable).
@@ -475,7 +471,7 @@ bool Server::addrallowed() const {
   if (rcpthosts_state_ != 1) return true;  // no rcpthosts: qmail accepts every domain
   size_t at = addr_.rfind('@');
   if (at == std::string::npos) return true;
-  std::string host = lowered(std::string_view(addr_).substr(at + 1));
+  std::string host = lower_ascii(std::string_view(addr_).substr(at + 1));
   for (size_t j = 0; j < host.size(); ++j)
     if (j == 0 || host[j] == '.')
       for (const std::string& entry : rcpthosts_)

@@ -10,13 +10,6 @@ namespace {
 
 constexpr unsigned long kMaxTimeout = 300;  // seconds; a client waits 5 minutes for a reply
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return out;
-}
-
 // A zone name we are willing to put into a query: letters, digits, '-', '_'
 // and dots, short enough that an IPv6 nibble prefix (64 bytes) still fits.
 bool valid_zone(std::string_view zone) {
@@ -35,7 +28,7 @@ bool parse_flag(const Control& control, const char* name, const char* env_var, s
     warnings.push_back("unable to read " + s.origin + ": " + s.value + "; " + name + " off");
     return false;
   }
-  std::string v = lower(s.value);
+  std::string v = lower_ascii(s.value);
   if (v == "1" || v == "yes" || v == "on" || v == "true") return true;
   if (!(v == "0" || v == "no" || v == "off" || v == "false" || v.empty()))
     warnings.push_back(std::string(name) + " from " + s.origin + " is not 0 or 1: \"" + clean_text(s.value) +
@@ -51,7 +44,7 @@ Stage parse_stage(const Control& control, const char* name, const char* env_var,
     warnings.push_back("unable to read " + s.origin + ": " + s.value + "; using " + def);
     return fallback;
   }
-  std::string v = lower(s.value);
+  std::string v = lower_ascii(s.value);
   if (v == "mail") return Stage::mail;
   if (v == "rcpt" && fallback == Stage::rcpt) return Stage::rcpt;    // rblrejectat
   if (v == "connect" && fallback != Stage::rcpt) return Stage::connect;  // rbllookupat
@@ -108,7 +101,7 @@ Config load_config(const Control& control, const Env& env, std::vector<std::stri
   Lines exempt = control.lines("rblexempt");
   if (exempt.status == Lookup::error)
     warnings.push_back("unable to read " + control.path("rblexempt") + ": " + exempt.error + "; no exemptions");
-  for (const auto& e : exempt.lines) config.exempt.push_back(lower(e));
+  for (const auto& e : exempt.lines) config.exempt.push_back(lower_ascii(e));
   return config;
 }
 
@@ -131,7 +124,7 @@ namespace {
 // "postmaster" matches that local part at any domain, "@example.com" a whole
 // domain, anything else the whole address. Case does not matter.
 bool exempt(const Config& config, std::string_view rcpt) {
-  std::string addr = lower(rcpt);
+  std::string addr = lower_ascii(rcpt);
   size_t at = addr.rfind('@');
   std::string local = addr.substr(0, at);
   std::string domain = at == std::string::npos ? "" : addr.substr(at);
