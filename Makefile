@@ -6,6 +6,7 @@
 #   make check TESTS=... run a subset (paths as listed by `make list-tests`)
 #   make demo            build, install into a scratch qmail home, replay sample sessions
 #   make bench           start-up cost ratios against a static no-op C plugin
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS=...]   libFuzzer (clang, ASan+UBSan) on every *_fuzz target
 #   make install DESTDIR=... PREFIX=... QMAILDIR=...
 #   make patch QMAIL_SRC=DIR [SERIES=...]   apply our qmail-send/remote patches to a copy of DIR
 #
@@ -25,8 +26,15 @@ CXXFLAGS ?= -O2 -g
 CFLAGS   ?= -O2 -g
 
 -include config.mk
+MAKEFLAGS += --no-builtin-rules
 
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+B         := build-fuzz
+CXX       := clang++
+CC        := clang
+SAN_FLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+STATIC    :=
+else ifeq ($(SAN),1)
 B         := build-san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 STATIC    :=
@@ -53,9 +61,9 @@ HOOKS   := connect helo mail rcpt data auth
 SPP_LDLIBS := -lcares -lcdb $(foreach p,$(PLUGINS),$($(p)_LDLIBS))
 
 # Sources: *_test.cpp are Check unit tests, *_main.cpp hold main().
-LIB_SRCS    := $(filter-out %_test.cpp,$(wildcard lib/*.cpp))
-PLUGIN_SRCS := $(filter-out %_test.cpp,$(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.cpp))) plugins/registry.cpp
-CONF_SRCS   := $(filter-out %_test.cpp %_main.cpp,$(wildcard tools/*.cpp))
+LIB_SRCS    := $(filter-out %_test.cpp %_fuzz.cpp,$(wildcard lib/*.cpp))
+PLUGIN_SRCS := $(filter-out %_test.cpp %_fuzz.cpp,$(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.cpp))) plugins/registry.cpp
+CONF_SRCS   := $(filter-out %_test.cpp %_main.cpp %_fuzz.cpp,$(wildcard tools/*.cpp))
 TEST_SRCS   := $(wildcard lib/*_test.cpp) $(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*_test.cpp)) \
                $(wildcard tools/*_test.cpp)
 
@@ -195,6 +203,61 @@ patch:
 
 patches-check: $(B)/patches/bounce_test
 	@B=$(B) SRCDIR=$(CURDIR) QMAIL_SRC=$(QMAIL_SRC) tests/run-tests $(PATCHES_TESTS)
+
+# --- fuzz targets -------------------------------------------------------------
+# Every parser of hostile bytes has a libFuzzer target X_fuzz.cpp (or .c in
+# patches/src) beside its code, with seeds in corpus/X_fuzz/ in the same folder.
+# `make check` replays each corpus once through tests/fuzz_main.c (no clang
+# needed); `make fuzz` builds real libFuzzer binaries with clang in build-fuzz/
+# and runs each for FUZZ_SECONDS, new inputs going to build-fuzz/corpus/.
+FUZZ_SRCS := $(sort $(shell find lib plugins tools patches/src -name '*_fuzz.cpp' -o -name '*_fuzz.c' 2>/dev/null))
+FUZZ_NAMES = $(basename $(FUZZ_SRCS))
+FUZZ_REGRESSION := $(addprefix $(B)/,$(FUZZ_NAMES))
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+corpus_of = $(dir $(1))corpus/$(notdir $(basename $(1)))
+PATCHES_LIB_SRCS = $(filter-out %_fuzz.c,$(wildcard patches/src/*.c))
+
+TESTS += $(FUZZ_REGRESSION)
+
+ifneq ($(FUZZ),1)
+# Regression binaries: the target + the corpus driver, with the corpus path built in.
+fuzz_driver = $(CC) $(CFLAGS) $(SAN_FLAGS) -Wall -DFUZZ_CORPUS='"$(CURDIR)/$(call corpus_of,$(1))"' \
+  -c -o $@-main.o tests/fuzz_main.c
+$(B)/%_fuzz: %_fuzz.cpp tests/fuzz_main.c $(LIBCONF) $(LIBPLUG) $(LIBSPP)
+	@mkdir -p $(@D)
+	$(call fuzz_driver,$<)
+	$(CXX) $(ALL_CPPFLAGS) -Itests $(ALL_CXXFLAGS) -o $@ $< $@-main.o $(group) $(SPP_LDLIBS)
+$(B)/patches/src/%_fuzz: patches/src/%_fuzz.c tests/fuzz_main.c $(PATCHES_SRCS)
+	@mkdir -p $(@D)
+	$(call fuzz_driver,$<)
+	$(CC) $(PATCHES_CFLAGS) $(SAN_FLAGS) -Ipatches/src -o $@ $< $@-main.o $(PATCHES_LIB_SRCS)
+else
+$(B)/%_fuzz: %_fuzz.cpp $(LIBCONF) $(LIBPLUG) $(LIBSPP)
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CPPFLAGS) -Itests $(ALL_CXXFLAGS) -fsanitize=fuzzer -o $@ $< $(group) $(SPP_LDLIBS)
+$(B)/patches/src/%_fuzz: patches/src/%_fuzz.c $(PATCHES_SRCS)
+	@mkdir -p $(@D)
+	$(CC) $(PATCHES_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer -Ipatches/src -o $@ $< $(PATCHES_LIB_SRCS)
+endif
+
+.PHONY: fuzz fuzz-build fuzz-run
+fuzz:
+	@scripts/deps fuzz
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run
+
+fuzz-build: $(addprefix $(B)/,$(FUZZ_TARGETS))
+
+# One target after another; each prints libFuzzer's final stats line.
+fuzz-run: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  seeds=$$(dirname $$t)/corpus/$$(basename $$t); out=$(B)/corpus/$$(basename $$t); \
+	  mkdir -p $$out; echo "== $$t ($(FUZZ_SECONDS)s)"; \
+	  $(B)/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(B)/$$(basename $$t)- \
+	    $$out $$seeds > $(B)/$$(basename $$t).log 2>&1 \
+	    || { tail -n 40 $(B)/$$(basename $$t).log; echo "fuzz: $$t FAILED (log $(B)/$$(basename $$t).log)"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^Done' $(B)/$$(basename $$t).log | tr '\n' ' '; echo; \
+	done
 
 # Test programs other sections added to TESTS (prerequisites expand when read: keep this last).
 check-build: $(filter $(B)/%,$(TESTS))

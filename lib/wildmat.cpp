@@ -5,7 +5,9 @@ namespace {
 
 // Matches one character class starting at p[0] == '['. Sets `next` past the
 // closing ']'. A malformed class (no ']') matches nothing.
-bool match_class(char c, std::string_view p, size_t& next) {
+bool match_class(char ch, std::string_view p, size_t& next) {
+  // Bytes compare unsigned: with a signed char, [\301-c] would take in 'b'.
+  auto c = static_cast<unsigned char>(ch);
   size_t i = 1;
   bool negate = i < p.size() && p[i] == '^';
   if (negate) ++i;
@@ -16,11 +18,11 @@ bool match_class(char c, std::string_view p, size_t& next) {
       next = i + 1;
       return hit != negate;
     }
-    char lo = p[i];
-    if (lo == '\\' && i + 1 < p.size()) lo = p[++i];
+    auto lo = static_cast<unsigned char>(p[i]);
+    if (lo == '\\' && i + 1 < p.size()) lo = static_cast<unsigned char>(p[++i]);
     if (i + 2 < p.size() && p[i + 1] == '-' && p[i + 2] != ']') {
-      char hi = p[i + 2];
-      if (hi == '\\' && i + 3 < p.size()) hi = p[++i + 2];
+      auto hi = static_cast<unsigned char>(p[i + 2]);
+      if (hi == '\\' && i + 3 < p.size()) hi = static_cast<unsigned char>(p[++i + 2]);
       if (lo <= c && c <= hi) hit = true;
       i += 2;
     } else if (c == lo) {

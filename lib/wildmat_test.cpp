@@ -27,6 +27,8 @@ static const struct {
     {"FAKE", "[Ff][Aa][Kk][Ee]", true},
     {"FaKe", "[Ff][Aa][Kk][Ee]", true},
     {"b", "[a-c]", true},
+    {"b", "[\301-c]", false},      // bytes compare unsigned (found by wildmat_fuzz)
+    {"\302", "[\301-\303]", true},
     {"d", "[a-c]", false},
     {"d", "[^a-c]", true},
     {"b", "[^a-c]", false},
