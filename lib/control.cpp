@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "file.h"
+#include "text.h"
 
 namespace spp {
 namespace {
@@ -11,12 +12,6 @@ namespace {
 constexpr size_t kMaxFile = 16 << 20;  // bigger lists belong in a cdb
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 }  // namespace
 
@@ -26,16 +21,12 @@ Lines read_control_lines(const std::string& path, size_t max_line) {
   if (int err = read_file(path, data, kMaxFile)) {
     if (err == ENOENT) return result;  // missing: not configured
     result.status = Lookup::error;
-    result.error = err == EFBIG ? "file too large (use a cdb)" : std::strerror(err);
+    result.error = err == EFBIG ? "file too large (use a cdb)" : file_error(err);
     return result;
   }
   result.status = Lookup::found;
-  size_t lineno = 0, pos = 0;
-  while (pos < data.size()) {
-    size_t end = data.find('\n', pos);
-    if (end == std::string::npos) end = data.size();
-    std::string_view line(data.data() + pos, end - pos);
-    pos = end + 1;
+  size_t lineno = 0;
+  for (std::string_view line : split_lines(data)) {
     ++lineno;
     // qmail strips trailing blanks (and we also a CR left by a DOS editor), keeps leading ones.
     while (!line.empty() && is_blank(line.back())) line.remove_suffix(1);
@@ -56,24 +47,21 @@ std::map<std::string, std::string, std::less<>> parse_options(const std::vector<
                                                                std::vector<size_t>* bad) {
   std::map<std::string, std::string, std::less<>> out;
   for (size_t i = 0; i < lines.size(); ++i) {
-    std::string_view line = trim(lines[i]);
+    std::string_view line = trim_blanks(lines[i]);
     size_t eq = line.find('=');
-    std::string_view name = eq == std::string_view::npos ? std::string_view() : trim(line.substr(0, eq));
+    std::string_view name = eq == std::string_view::npos ? std::string_view() : trim_blanks(line.substr(0, eq));
     if (name.empty()) {
       if (bad) bad->push_back(i + 1);
       continue;
     }
-    out.insert_or_assign(std::string(name), std::string(trim(line.substr(eq + 1))));
+    out.insert_or_assign(std::string(name), std::string(trim_blanks(line.substr(eq + 1))));
   }
   return out;
 }
 
 Control::Control(std::string base, const Env& env) : base_(std::move(base)), env_(env) {}
 
-std::string Control::default_base(const Env& env) {
-  auto dir = env.get("QMAILDIR");
-  return dir && !dir->empty() ? std::string(*dir) : std::string();
-}
+std::string Control::default_base(const Env& env) { return qmail_home(env, ""); }
 
 std::string Control::path(std::string_view name) const {
   std::string p = base_.empty() ? std::string() : base_ + "/";

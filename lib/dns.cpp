@@ -7,6 +7,8 @@
 // never goes through NSS, which a static binary could not load.
 #include "dns.h"
 
+#include "clock.h"
+
 #include <ares.h>
 #include <arpa/inet.h>
 #include <netdb.h>  // struct hostent only; no NSS function is called
@@ -102,11 +104,6 @@ std::optional<std::string> ptr_query_name(std::string_view ip) {
 // --- c-ares --------------------------------------------------------------
 
 namespace {
-
-long long now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
 
 int ares_type(RRType t) {
   switch (t) {

@@ -77,4 +77,14 @@ bool Env::trusted_client() const {
   return user && !user->empty();
 }
 
+#ifndef SPP_QMAILDIR
+#define SPP_QMAILDIR "/var/qmail"
+#endif
+const char* const kBuiltQmailHome = SPP_QMAILDIR;
+
+std::string qmail_home(const Env& env, std::string_view fallback) {
+  auto dir = env.get("QMAILDIR");
+  return dir && !dir->empty() ? std::string(*dir) : std::string(fallback);
+}
+
 }  // namespace spp

@@ -45,6 +45,13 @@ class Env {
   std::map<std::string, std::string, std::less<>> vars_;
 };
 
+/// The qmail home: $QMAILDIR when set and non-empty, else `fallback`
+/// ("" for plugins, which qmail-smtpd runs in the qmail home; the
+/// build-time /var/qmail for the tools, which run anywhere).
+std::string qmail_home(const Env& env, std::string_view fallback);
+/// The build-time qmail home (make QMAILDIR=...).
+extern const char* const kBuiltQmailHome;
+
 /// Parses a whole string as an unsigned decimal number (no sign, no spaces).
 std::optional<unsigned long> parse_ulong(std::string_view text);
 

@@ -1,34 +1,61 @@
 #include "file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace spp {
 
 int read_file(const std::string& path, std::string& out, size_t max_bytes) {
   out.clear();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return errno;
-  char buf[8192];
+  struct stat st;
   int err = 0;
+  if (fstat(fd, &st) != 0) {
+    err = errno;
+  } else if (S_ISDIR(st.st_mode)) {
+    err = EISDIR;
+  } else if (!S_ISREG(st.st_mode)) {
+    err = kNotRegularFile;
+  } else if (size_t(st.st_size) > max_bytes) {
+    err = EFBIG;
+  }
+  if (err == 0) err = read_fd(fd, out, max_bytes);  // may have grown since fstat
+  ::close(fd);
+  if (err) out.clear();
+  return err;
+}
+
+int read_fd(int fd, std::string& out, size_t max_bytes) {
+  char buf[8192];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      err = errno;
-      break;
-    }
-    if (n == 0) break;
+    if (n < 0) return errno;
+    if (n == 0) return 0;
     out.append(buf, size_t(n));
-    if (out.size() > max_bytes) {
-      err = EFBIG;
-      break;
-    }
+    if (out.size() > max_bytes) return EFBIG;
   }
-  ::close(fd);
-  return err;
+}
+
+std::string file_error(int err) {
+  if (err == kNotRegularFile) return "not a regular file";
+  if (err == EFBIG) return "file too large";
+  return std::strerror(err);
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(size_t(n));
+  }
+  return true;
 }
 
 }  // namespace spp

@@ -1,13 +1,30 @@
-// file: read a whole file, the one place that loops over read(2).
+// file: whole-file reads and whole-buffer writes, the one place that loops
+// over read(2) and write(2).
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace spp {
 
+/// read_file's answer for a FIFO, device or socket: reading one could block
+/// forever, and qmail-spp has no timeout, so the SMTP command would hang.
+constexpr int kNotRegularFile = 1 << 20;  // outside errno's range
+
 /// Reads all of `path` into `out`. Returns 0, or an errno value (ENOENT when
-/// missing, EFBIG when it is larger than max_bytes).
+/// missing, EISDIR for a directory, EFBIG when larger than max_bytes) or
+/// kNotRegularFile. Never blocks on a FIFO: it is opened non-blocking and refused.
 int read_file(const std::string& path, std::string& out, size_t max_bytes = 16 << 20);
+
+/// Appends everything readable from `fd` (a pipe, standard input) to `out`.
+/// Returns 0, or an errno value (EFBIG past max_bytes).
+int read_fd(int fd, std::string& out, size_t max_bytes);
+
+/// Words for read_file's error: "not a regular file", "file too large", strerror.
+std::string file_error(int err);
+
+/// Writes all of `data` (retrying short writes and EINTR). False when a write fails.
+bool write_all(int fd, std::string_view data);
 
 }  // namespace spp

@@ -5,6 +5,9 @@
 #include <cerrno>
 #include <string>
 
+#include "file.h"
+#include "text.h"
+
 namespace spp::log {
 namespace {
 constexpr size_t kMaxMessage = 1000;
@@ -20,23 +23,12 @@ void emit(const char* level, std::string_view message) {
   line += ": ";
   // One event, one line, of bounded length: messages quote client input
   // (addresses, HELO, DNS text), which must not forge log lines or carry
-  // terminal escapes into the log.
-  for (char c : message.substr(0, kMaxMessage)) {
-    auto u = static_cast<unsigned char>(c);
-    line += (u < ' ' && c != '\t') || u == 0x7f ? '?' : c;
-  }
+  // terminal escapes (C0 or C1) into the log.
+  line += printable(message, kMaxMessage, EightBit::replace);
   if (message.size() > kMaxMessage) line += "...";
   line += '\n';
   int saved = errno;
-  const char* p = line.data();
-  size_t left = line.size();
-  while (left > 0) {
-    ssize_t n = ::write(g_fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // nowhere to log: nothing better to do
-    p += n;
-    left -= size_t(n);
-  }
+  write_all(g_fd, line);  // nowhere to log when it fails: nothing better to do
   errno = saved;
 }
 }  // namespace

@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <stdexcept>
 
+#include "file.h"
 #include "log.h"
+#include "text.h"
 
 namespace spp {
 namespace {
@@ -39,17 +41,7 @@ bool valid_var_name(std::string_view name) {
 
 }  // namespace
 
-std::string clean_text(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() < kMaxText ? text.size() : kMaxText);
-  for (char c : text) {
-    if (out.size() >= kMaxText) break;
-    auto u = static_cast<unsigned char>(c);
-    if (c == '\r' || c == '\n' || c == '\0') continue;
-    out += (u < ' ' && c != '\t') || u == 0x7f ? '?' : c;
-  }
-  return out;
-}
+std::string clean_text(std::string_view text) { return printable(text, kMaxText); }
 
 std::optional<std::string> smtp_reply(int code, std::string_view enhanced, std::string_view text) {
   if (code < 400 || code > 599) return std::nullopt;
@@ -151,18 +143,7 @@ std::string Verdict::serialize() const {
   return out;
 }
 
-bool Verdict::write_to(int fd) const {
-  std::string out = serialize();
-  const char* p = out.data();
-  size_t left = out.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;  // EPIPE: qmail-spp stopped reading; SIGPIPE is ignored there
-    p += n;
-    left -= size_t(n);
-  }
-  return true;
-}
+// False on EPIPE: qmail-spp stopped reading (SIGPIPE is ignored there).
+bool Verdict::write_to(int fd) const { return write_all(fd, serialize()); }
 
 }  // namespace spp

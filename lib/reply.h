@@ -3,8 +3,8 @@
 // A Verdict holds at most one terminal command (A N O E R D), always emitted
 // last, plus non-terminal lines (P H S U C LM LR LD) in the order they were
 // added. Everything is validated here, at the output boundary: reply codes
-// must be 4xx or 5xx, and CR, LF and NUL are removed from every text because
-// client-supplied strings (HELO, addresses, DNS TXT) end up in replies.
+// must be 4xx or 5xx, and every control byte (CR, LF, NUL, ...) becomes '?'
+// because client-supplied strings (HELO, addresses, DNS TXT) end up in replies.
 #pragma once
 
 #include <optional>
@@ -24,7 +24,8 @@ enum class Terminal : char {
   drop = 'D',    // drop silently
 };
 
-/// Removes CR, LF and NUL (and other C0 controls except TAB) from text meant for a reply or header.
+/// Text for a reply, header or S value: printable() (every control byte,
+/// CR LF NUL included, becomes '?'), at most one reply line's worth.
 std::string clean_text(std::string_view text);
 
 /// "550 text (#5.7.1)": checks code ∈ [400,599] and the enhanced class matches

@@ -3,6 +3,8 @@
 // from that description and from reading the qmail sources (nothing copied).
 #include "session.h"
 
+#include "text.h"
+
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <sys/types.h>
@@ -168,14 +170,9 @@ std::string queue_verdict(int wstat, bool flagerr, const std::string& errstr, Va
 
 std::vector<std::string> control_file_lines(std::string_view content) {
   std::vector<std::string> lines;
-  size_t pos = 0;
-  while (pos < content.size()) {
-    size_t nl = content.find('\n', pos);
-    size_t end = nl == std::string_view::npos ? content.size() : nl;
-    std::string line(content.substr(pos, end - pos));
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
+  for (std::string_view line : split_lines(content)) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
     if (!line.empty() && line[0] != '#') lines.push_back(until_nul(line));
-    pos = nl == std::string_view::npos ? content.size() : nl + 1;
   }
   return lines;
 }
@@ -636,12 +633,12 @@ std::string Server::deliver(const std::string& message, bool failed, unsigned lo
   if (with_fd6) ::close(pierr[1]);
   bool flagerr = failed;
   bool write_failed = false;
-  write_all(pim[1], message, write_failed);
+  write_failed = !spp::write_all(pim[1], message);
   ::close(pim[1]);
   if (write_failed) flagerr = true;
   if (!flagerr) {
     std::string envelope = "F" + until_nul(mailfrom_) + std::string(1, '\0') + rcptto_ + std::string(1, '\0');
-    write_all(pie[1], envelope, write_failed);
+    write_failed = !spp::write_all(pie[1], envelope) || write_failed;
     if (write_failed) flagerr = true;
   }
   ::close(pie[1]);

@@ -1,5 +1,7 @@
 #include "smtpplugins.h"
 
+#include "text.h"
+
 namespace spp::conf {
 
 const std::vector<Category>& categories() {
@@ -29,12 +31,7 @@ std::string_view effective(std::string_view line) {
 std::vector<Line> parse(std::string_view content) {
   std::vector<Line> out;
   char section = 0;
-  size_t pos = 0;
-  while (pos < content.size()) {
-    size_t end = content.find('\n', pos);
-    if (end == std::string_view::npos) end = content.size();
-    std::string_view raw = content.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view raw : split_lines(content)) {
     std::string_view eff = effective(raw);
     Line line{std::string(raw), LineKind::entry, section};
     if (eff.empty()) {

@@ -100,13 +100,13 @@ END_TEST
 
 START_TEST(test_smtpplugins_batch_rows) {
   std::vector<Registration> regs;
-  ck_assert_int_eq(parse_batch("# x\nrcpt;spp-rcpt\r\n\nmail;spp-mail\n", false, regs), kOk);
+  ck_assert_int_eq(parse_batch("# x\nrcpt;spp-rcpt\r\n\nmail;spp-mail\n", false, regs), spp::exitcode::ok);
   ck_assert_uint_eq(regs.size(), 2);
   ck_assert(regs[1].category == "mail" && regs[1].plugin == "spp-mail");
   std::vector<Registration> bad;
-  ck_assert_int_eq(parse_batch("rcpt;spp-rcpt\nnosemicolon\n", false, bad), kBadInput);
+  ck_assert_int_eq(parse_batch("rcpt;spp-rcpt\nnosemicolon\n", false, bad), spp::exitcode::bad_input);
   std::vector<Registration> badcat;
-  ck_assert_int_eq(parse_batch("ehlo;x\n", false, badcat), kBadInput);
+  ck_assert_int_eq(parse_batch("ehlo;x\n", false, badcat), spp::exitcode::bad_input);
 }
 END_TEST
 

@@ -1,5 +1,7 @@
 #include "spawn.h"
 
+#include "clock.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
@@ -20,12 +22,6 @@ std::vector<char*> c_strings(const std::vector<std::string>& v) {
   return r;
 }
 
-long long now_ms() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 bool wait_child(pid_t pid, long long deadline, int& wstat, bool& killed) {
   killed = false;
   for (;;) {
@@ -42,18 +38,6 @@ bool wait_child(pid_t pid, long long deadline, int& wstat, bool& killed) {
       struct timespec ts = {0, 10 * 1000 * 1000};
       nanosleep(&ts, nullptr);
     }
-  }
-}
-
-void write_all(int fd, std::string_view data, bool& failed) {
-  while (!data.empty() && !failed) {
-    ssize_t w = ::write(fd, data.data(), data.size());
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      failed = true;
-      return;
-    }
-    data.remove_prefix(static_cast<size_t>(w));
   }
 }
 

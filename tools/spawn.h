@@ -57,12 +57,8 @@ inline std::string until_nul(std::string_view s) { return std::string(s.substr(0
 
 /// argv/envp arrays pointing into `v`, NULL-terminated.
 std::vector<char*> c_strings(const std::vector<std::string>& v);
-/// Milliseconds on the monotonic clock.
-long long now_ms();
 /// waitpid() with an optional deadline (ms on the monotonic clock, <0 = none);
 /// on the deadline the child is killed. Returns false when waitpid itself fails.
 bool wait_child(pid_t pid, long long deadline, int& wstat, bool& killed);
-/// Writes everything unless a write fails (then `failed` is set).
-void write_all(int fd, std::string_view data, bool& failed);
 
 }  // namespace spp::sim

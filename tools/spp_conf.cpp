@@ -15,11 +15,8 @@
 #include "plugin.h"
 #include "smtpplugins.h"
 
-#ifndef SPP_QMAILDIR
-#define SPP_QMAILDIR "/var/qmail"
-#endif
 #ifndef SPP_PLUGINDIR
-#define SPP_PLUGINDIR SPP_QMAILDIR "/plugins"
+#define SPP_PLUGINDIR "/var/qmail/plugins"
 #endif
 
 namespace spp::conf {
@@ -43,45 +40,45 @@ int load_for_edit(const Paths& paths, std::vector<Line>& lines) {
   int err = read_file(paths.conffile, content);
   if (err == ENOENT) {
     lines = skeleton();
-    return kOk;
+    return exitcode::ok;
   }
   if (err) {
     fatal("unable to read " + paths.conffile + ": " + errno_text(err));
-    return kTemporary;
+    return exitcode::temporary;
   }
   lines = parse(content);
-  return kOk;
+  return exitcode::ok;
 }
 
 int save(const Paths& paths, const std::vector<Line>& lines) {
   if (int err = write_file_atomic(paths.conffile, render(lines))) {
     fatal("unable to write " + paths.conffile + ": " + errno_text(err));
-    return kTemporary;
+    return exitcode::temporary;
   }
-  return kOk;
+  return exitcode::ok;
 }
 
 int validate(const Registration& reg) {
   if (!category_letter(reg.category)) {
     fatal("unknown category \"" + reg.category + "\": use connection, helo, mail, rcpt, data or auth");
-    return kBadInput;
+    return exitcode::bad_input;
   }
   if (reg.plugin.empty() || reg.plugin.size() > kMaxEntry) {
     fatal("plugin name is empty or too long");
-    return kBadInput;
+    return exitcode::bad_input;
   }
   for (char c : reg.plugin) {
     if (c == '\n' || c == '\r' || c == '\0') {
       fatal("plugin name contains a line break");
-      return kBadInput;
+      return exitcode::bad_input;
     }
   }
   if (reg.plugin.front() == ' ' || reg.plugin.front() == '\t' || reg.plugin.front() == '#' ||
       reg.plugin.front() == '[' || reg.plugin.front() == ':') {
     fatal("plugin name \"" + reg.plugin + "\" starts with a character qmail-spp treats specially");
-    return kBadInput;
+    return exitcode::bad_input;
   }
-  return kOk;
+  return exitcode::ok;
 }
 
 bool control_dir_exists(const Paths& paths) {
@@ -131,7 +128,7 @@ std::string_view our_name(std::string_view entry) {
 Paths Paths::from_env(const Env& env) {
   Paths p;
   auto q = env.get("QMAILDIR");
-  p.qmaildir = q && !q->empty() ? std::string(*q) : SPP_QMAILDIR;
+  p.qmaildir = qmail_home(env, kBuiltQmailHome);
   auto f = env.get("SPPCONFFILE");  // qmail-spp honours it when set and non-empty
   p.conffile = f && !f->empty() ? std::string(*f) : p.qmaildir + "/control/smtpplugins";
   auto d = env.get("SPP_PLUGINDIR");
@@ -172,11 +169,11 @@ int fix_plugin_permissions(const std::string& path, bool quiet) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     say("error: ", "plugin " + path + ": " + errno_text(errno));
-    return kBadInput;
+    return exitcode::bad_input;
   }
   if (!S_ISREG(st.st_mode)) {
     say("error: ", "plugin " + path + " is not a regular file");
-    return kBadInput;
+    return exitcode::bad_input;
   }
   // qmail-smtpd runs plugins as its own user (qmaild, vpopmail): they must be
   // readable and executable by everyone and writable by nobody but the owner.
@@ -185,7 +182,7 @@ int fix_plugin_permissions(const std::string& path, bool quiet) {
   if (want != (st.st_mode & 07777)) {
     if (chmod(path.c_str(), want) != 0) {
       say("error: ", "unable to chmod " + path + ": " + errno_text(errno));
-      return kTemporary;
+      return exitcode::temporary;
     }
     char buf[64];
     std::snprintf(buf, sizeof buf, "%04o -> %04o", unsigned(st.st_mode & 07777), unsigned(want));
@@ -193,7 +190,7 @@ int fix_plugin_permissions(const std::string& path, bool quiet) {
   } else if (!quiet) {
     say("", "permissions of " + path + " are fine");
   }
-  return kOk;
+  return exitcode::ok;
 }
 
 // Validates every request, loads smtpplugins, applies `edit` to each request
@@ -207,9 +204,9 @@ int edit_plugins(const Paths& paths, const std::vector<Registration>& regs, Edit
   size_t changed = 0;
   for (const auto& r : regs) {
     int rc = edit(lines, r, changed);
-    if (rc != kOk) return rc;
+    if (rc != exitcode::ok) return rc;
   }
-  return changed ? save(paths, lines) : kOk;
+  return changed ? save(paths, lines) : exitcode::ok;
 }
 
 int add_plugins(const Paths& paths, const std::vector<Registration>& regs, bool fix_permissions) {
@@ -228,7 +225,7 @@ int add_plugins(const Paths& paths, const std::vector<Registration>& regs, bool 
     } else {
       say("", entry + " is already in [" + r.category + "]");
     }
-    return kOk;
+    return exitcode::ok;
   });
 }
 
@@ -239,7 +236,7 @@ int remove_plugins(const Paths& paths, const std::vector<Registration>& regs) {
     removed += n;
     say("", n ? "removed " + entry + " from [" + r.category + "]"
               : entry + " is not in [" + r.category + "]");
-    return kOk;
+    return exitcode::ok;
   });
 }
 
@@ -247,13 +244,13 @@ int remove_all_plugins(const Paths& paths, const std::string& category) {
   char letter = 0;
   if (!category.empty() && !(letter = category_letter(category))) {
     fatal("unknown category \"" + category + "\"");
-    return kBadInput;
+    return exitcode::bad_input;
   }
   std::vector<Line> lines;
   if (int rc = load_for_edit(paths, lines)) return rc;
   size_t n = remove_all(lines, letter);
   say("", "removed " + std::to_string(n) + " entr" + (n == 1 ? "y" : "ies"));
-  return n ? save(paths, lines) : kOk;
+  return n ? save(paths, lines) : exitcode::ok;
 }
 
 int parse_batch(const std::string& text, bool shell, std::vector<Registration>& out) {
@@ -269,7 +266,7 @@ int parse_batch(const std::string& text, bool shell, std::vector<Registration>& 
     size_t semi = row.find(';');
     if (semi == std::string::npos) {
       fatal("stdin line " + std::to_string(lineno) + ": expected category;plugin, got \"" + row + "\"");
-      return kBadInput;
+      return exitcode::bad_input;
     }
     Registration r{row.substr(0, semi), row.substr(semi + 1), shell};
     if (int rc = validate(r)) {
@@ -278,14 +275,14 @@ int parse_batch(const std::string& text, bool shell, std::vector<Registration>& 
     }
     out.push_back(std::move(r));
   }
-  return kOk;
+  return exitcode::ok;
 }
 
 int list_plugins(const Paths& paths) {
   std::string content;
   if (int err = read_file(paths.conffile, content)) {
     fatal("unable to read " + paths.conffile + ": " + errno_text(err));
-    return err == ENOENT ? kBadInput : kTemporary;
+    return err == ENOENT ? exitcode::bad_input : exitcode::temporary;
   }
   auto lines = parse(content);
   for (const auto& c : categories()) {
@@ -296,7 +293,7 @@ int list_plugins(const Paths& paths) {
   }
   size_t ignored = entries_of(lines, '?').size() + entries_of(lines, 0).size();
   if (ignored) std::printf("(%zu entries that qmail-spp never runs: see spp-conf check)\n", ignored);
-  return kOk;
+  return exitcode::ok;
 }
 
 std::vector<Diagnostic> diagnose_text(const std::string& content) {
@@ -402,7 +399,7 @@ int check_config(const Paths& paths, const Env& env) {
   };
   if (!control_dir_exists(paths)) {
     fatal("no control directory at " + paths.qmaildir + "/control (set QMAILDIR to the qmail home)");
-    return kBadInput;
+    return exitcode::bad_input;
   }
   std::string content;
   int err = read_file(paths.conffile, content);
@@ -411,7 +408,7 @@ int check_config(const Paths& paths, const Env& env) {
            "missing: qmail-smtpd with qmail-spp answers 421 to every connection (spp-conf -a creates it)");
   } else if (err) {
     fatal("unable to read " + paths.conffile + ": " + errno_text(err));
-    return kTemporary;
+    return exitcode::temporary;
   } else {
     struct stat st;
     if (stat(paths.conffile.c_str(), &st) == 0 && (st.st_mode & S_IWOTH))
@@ -452,13 +449,13 @@ int check_config(const Paths& paths, const Env& env) {
     for (const auto& c : complaints) report(Severity::error, std::string("spp-") + check.name, c);
   }
   std::printf("%zu error(s), %zu warning(s)\n", errors, warnings);
-  return errors ? kBadInput : kOk;
+  return errors ? exitcode::bad_input : exitcode::ok;
 }
 
 int show_settings(const Paths& paths, const Env& env) {
   if (!control_dir_exists(paths)) {
     fatal("no control directory at " + paths.qmaildir + "/control (set QMAILDIR to the qmail home)");
-    return kBadInput;
+    return exitcode::bad_input;
   }
   std::printf("qmail home: %s\nsmtpplugins: %s\nplugin directory: %s\n", paths.qmaildir.c_str(),
               paths.conffile.c_str(), paths.plugindir.c_str());
@@ -491,7 +488,7 @@ int show_settings(const Paths& paths, const Env& env) {
         std::printf("  %s: %s (%s)\n", s.name, value.value.c_str(), value.origin.c_str());
     }
   }
-  return kOk;
+  return exitcode::ok;
 }
 
 }  // namespace spp::conf

@@ -7,12 +7,10 @@
 #include <vector>
 
 #include "env.h"
+#include "exitcode.h"
 
 namespace spp::conf {
 
-constexpr int kOk = 0;
-constexpr int kBadInput = 100;
-constexpr int kTemporary = 111;
 
 struct Paths {
   std::string qmaildir;    // the qmail home (QMAILDIR or the build-time default)

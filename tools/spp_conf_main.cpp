@@ -28,7 +28,7 @@ static const char kUsage[] =
 static int usage(const char* complaint) {
   if (complaint) std::fprintf(stderr, "spp-conf: fatal: %s\n", complaint);
   std::fputs(kUsage, stderr);
-  return kBadInput;
+  return spp::exitcode::bad_input;
 }
 
 static int read_stdin(std::string& out) {
@@ -36,9 +36,9 @@ static int read_stdin(std::string& out) {
   ssize_t n;
   while ((n = read(0, buf, sizeof buf)) > 0) {
     out.append(buf, size_t(n));
-    if (out.size() > (1 << 20)) return kBadInput;
+    if (out.size() > (1 << 20)) return spp::exitcode::bad_input;
   }
-  return n < 0 ? kTemporary : kOk;
+  return n < 0 ? spp::exitcode::temporary : spp::exitcode::ok;
 }
 
 int main(int argc, char** argv, char** envp) {
@@ -58,7 +58,7 @@ int main(int argc, char** argv, char** envp) {
     }
     if (cmd == "help" || cmd == "--help") {
       std::fputs(kUsage, stdout);
-      return kOk;
+      return spp::exitcode::ok;
     }
   }
 
@@ -77,7 +77,7 @@ int main(int argc, char** argv, char** envp) {
       case 'i': fix = true; break;
       case 'p': one.plugin = optarg; break;
       case 't': one.category = optarg; break;
-      case 'h': std::fputs(kUsage, stdout); return kOk;
+      case 'h': std::fputs(kUsage, stdout); return spp::exitcode::ok;
       default: return usage(nullptr);
     }
   }
@@ -90,7 +90,7 @@ int main(int argc, char** argv, char** envp) {
   if (batch) {
     if (!one.plugin.empty() || !one.category.empty()) return usage("-b reads plugins from stdin, not -p/-t");
     std::string text;
-    if (int rc = read_stdin(text)) return usage(rc == kBadInput ? "stdin too large" : "unable to read stdin");
+    if (int rc = read_stdin(text)) return usage(rc == spp::exitcode::bad_input ? "stdin too large" : "unable to read stdin");
     if (int rc = parse_batch(text, shell, regs)) return rc;
   } else {
     if (one.plugin.empty()) return usage(action || shell || !fix ? "-p plugin is required" : "-i needs -p plugin");

@@ -12,18 +12,18 @@
 
 #include <unistd.h>
 
+#include "env.h"
+#include "exitcode.h"
 #include "file.h"
 #include "session.h"
+#include "text.h"
 
-#ifndef SPP_QMAILDIR
-#define SPP_QMAILDIR "/var/qmail"
-#endif
 
 namespace spp::sim {
 
 namespace {
 
-constexpr int kOk = 0, kBadInput = 100, kTemporary = 111;
+using exitcode::ok, exitcode::bad_input, exitcode::temporary;
 constexpr size_t kMaxSessionFile = 16 << 20;
 const char kDefaultMessage[] = "Subject: spp-conf test\n\nspp-conf test message\n";
 
@@ -40,7 +40,7 @@ const char kUsage[] =
 int usage(const char* complaint, const std::string& detail = "") {
   if (complaint) std::fprintf(stderr, "spp-conf test: fatal: %s%s\n", complaint, detail.c_str());
   std::fputs(kUsage, stderr);
-  return kBadInput;
+  return bad_input;
 }
 
 bool starts_with_nocase(const std::string& s, const char* word) {
@@ -53,21 +53,20 @@ bool starts_with_nocase(const std::string& s, const char* word) {
 
 // A session or body file ("-" = stdin); 0, or the exit code with `error` set.
 int read_whole(const std::string& path, std::string& out, std::string& error) {
-  int err = spp::read_file(path == "-" ? "/dev/stdin" : path, out, kMaxSessionFile);
-  if (err == 0) return kOk;
-  error = path + ": " + (err == EFBIG ? "larger than 16 MiB" : std::strerror(err));
-  return err == ENOENT || err == EFBIG ? kBadInput : kTemporary;
+  int err = path == "-" ? spp::read_fd(0, out, kMaxSessionFile) : spp::read_file(path, out, kMaxSessionFile);
+  if (err == 0) return ok;
+  error = path + ": " + (err == EFBIG ? "larger than 16 MiB" : spp::file_error(err));
+  // A missing, huge or non-regular file (a directory) is the caller's mistake, not a passing fault.
+  bool mistake = err == ENOENT || err == EFBIG || err == EISDIR || err == spp::kNotRegularFile;
+  return mistake ? bad_input : temporary;
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
+// Lines of a session or body file; a DOS editor's CR is dropped.
+std::vector<std::string> text_lines(std::string_view text) {
   std::vector<std::string> lines;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
-    pos = nl == std::string::npos ? text.size() : nl + 1;
+  for (std::string_view line : split_lines(text)) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.emplace_back(line);
   }
   return lines;
 }
@@ -88,7 +87,7 @@ void add_auth_step(Script& script, const std::string& user, const std::string& m
 }  // namespace
 
 bool parse_session(const std::string& text, Script& script, std::string& error) {
-  std::vector<std::string> lines = split_lines(text);
+  std::vector<std::string> lines = text_lines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
     std::string where = "line " + std::to_string(i + 1) + ": ";
@@ -138,7 +137,7 @@ bool parse_session(const std::string& text, Script& script, std::string& error) 
 
 std::vector<std::string> body_from_text(const std::string& text) {
   std::vector<std::string> body;
-  for (std::string& line : split_lines(text)) body.push_back(line[0] == '.' ? "." + line : line);
+  for (std::string& line : text_lines(text)) body.push_back(line[0] == '.' ? "." + line : line);
   body.push_back(".");
   return body;
 }
@@ -269,7 +268,7 @@ int parse_args(int argc, char** argv, Options& o, Script& script) {
       return usage("unknown option ", f);
     }
   }
-  return kOk;
+  return ok;
 }
 
 // The environment qmail-smtpd starts with: ours, then what tcpserver sets for a
@@ -354,7 +353,7 @@ int cmd_test(int argc, char** argv) {
   Options o;
   Script script;
   int rc = parse_args(argc, argv, o, script);
-  if (rc == -1) return kOk;
+  if (rc == -1) return ok;
   if (rc) return rc;
   if (!o.session_file.empty()) {
     if (o.flag_steps) return usage("give either a session file or session flags, not both");
@@ -366,7 +365,7 @@ int cmd_test(int argc, char** argv) {
     Script from_file;
     if (!parse_session(text, from_file, error)) {
       std::fprintf(stderr, "spp-conf test: fatal: %s: %s\n", o.session_file.c_str(), error.c_str());
-      return kBadInput;
+      return bad_input;
     }
     // Flags like --env/--ip apply after the file's own settings.
     from_file.env.insert(from_file.env.end(), script.env.begin(), script.env.end());
@@ -383,15 +382,14 @@ int cmd_test(int argc, char** argv) {
   Environ env = connection_environment(script);
   if (o.dump) {
     dump_session(env, script);
-    return kOk;
+    return ok;
   }
 
   std::string home = o.qmaildir;
-  if (home.empty()) home = getenv("QMAILDIR") ? getenv("QMAILDIR") : "";
-  if (home.empty()) home = SPP_QMAILDIR;
+  if (home.empty()) home = spp::qmail_home(spp::Env::from_environ(environ), spp::kBuiltQmailHome);
   if (chdir(home.c_str()) == -1) {
     std::fprintf(stderr, "spp-conf test: fatal: unable to chdir to %s: %s\n", home.c_str(), std::strerror(errno));
-    return errno == ENOENT ? kBadInput : kTemporary;
+    return errno == ENOENT ? bad_input : temporary;
   }
 
   ServerOptions so;
@@ -401,5 +399,5 @@ int cmd_test(int argc, char** argv) {
   so.trace = o.verbose ? stdout : nullptr;
   Server server(env, so);
   run_session(server, script, o.raw);
-  return std::fflush(stdout) == 0 ? kOk : kTemporary;
+  return std::fflush(stdout) == 0 ? ok : temporary;
 }

@@ -2,6 +2,8 @@
 // answers, and the verdict cache in the environment.
 #include "rbl/rbl.h"
 
+#include "text.h"
+
 namespace spp::rbl {
 
 namespace {
@@ -14,11 +16,8 @@ bool wants_txt(const Zone& zone) { return !zone.anti && zone.message.empty(); }
 
 // rblsmtpd's treatment of the text: at most 200 bytes, and every byte
 // outside printable ASCII becomes '?'. (Also keeps CR/LF out of the reply.)
-std::string printable(std::string_view text, size_t max = kMaxText) {
-  std::string out(text.substr(0, max));
-  for (char& c : out)
-    if (c < 32 || c > 126) c = '?';
-  return out;
+std::string ascii_text(std::string_view text, size_t max = kMaxText) {
+  return printable(text, max, EightBit::replace);
 }
 
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {
@@ -32,11 +31,11 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
 std::string listing_text(const Zone& zone, const Answer* txt, std::string_view ip) {
   std::string text;
   if (!zone.message.empty()) {
-    text = printable(replace_all(zone.message, "%IP%", ip));
+    text = ascii_text(replace_all(zone.message, "%IP%", ip));
   } else if (txt && txt->status == DnsStatus::found) {
     std::string joined;  // like rblsmtpd: all records, one after the other
     for (const auto& r : txt->records) joined += r;
-    text = printable(joined);
+    text = ascii_text(joined);
   }
   if (text.empty()) return "client " + std::string(ip) + " is listed in " + zone.name;
   if (text.find(ip) == std::string::npos) text += " (" + std::string(ip) + ")";
@@ -82,8 +81,8 @@ Result evaluate(const Config& config, std::string_view ip, const std::vector<Ans
   if (config.rblsmtpd) {  // set by tcprules: decides before any list is asked
     const std::string& v = *config.rblsmtpd;
     if (v.empty()) return {Outcome::accepted, 0, "", "RBLSMTPD", ""};
-    if (v[0] == '-') return {Outcome::listed, 553, printable(v.substr(1)), "RBLSMTPD", ""};
-    return {Outcome::listed, 451, printable(v), "RBLSMTPD", ""};
+    if (v[0] == '-') return {Outcome::listed, 553, ascii_text(v.substr(1)), "RBLSMTPD", ""};
+    return {Outcome::listed, 451, ascii_text(v), "RBLSMTPD", ""};
   }
   Result failed{Outcome::clean, 0, "", "", ""};  // the first zone that could not be asked
   size_t next = 0;
@@ -150,7 +149,7 @@ std::optional<Result> read_cache(const Env& env) {
   auto code = parse_ulong(reply->substr(0, 3));
   if (!code || *code < 400 || *code > 599 || (reply->size() > 3 && (*reply)[3] != ' ')) return std::nullopt;
   r.code = int(*code);
-  r.text = printable(reply->size() > 4 ? reply->substr(4) : std::string_view(), 2 * kMaxText);
+  r.text = ascii_text(reply->size() > 4 ? reply->substr(4) : std::string_view(), 2 * kMaxText);
   return r;
 }
 
