@@ -1,6 +1,7 @@
 #include "control.h"
 
 #include <check.h>
+#include <sys/stat.h>
 
 #include "check_main.h"
 #include "testutil.h"
@@ -39,6 +40,27 @@ START_TEST(test_control_long_line_is_an_error) {
   ck_assert(l.status == Lookup::error);
   ck_assert_msg(l.error.find("line 2") != std::string::npos, "error names the line: %s", l.error.c_str());
   ck_assert(l.lines.empty());
+}
+END_TEST
+
+// A FIFO blocked open() forever (qmail-spp has no timeout: the SMTP command hung).
+START_TEST(test_control_fifo_is_an_error_not_a_hang) {
+  TempHome home;
+  home.write("control/.keep", "");
+  ck_assert_int_eq(mkfifo(home.control("rblhosts").c_str(), 0644), 0);
+  auto l = spp::read_control_lines(home.control("rblhosts"));
+  ck_assert(l.status == Lookup::error);
+  ck_assert_msg(l.error == "not a regular file", "error: %s", l.error.c_str());
+}
+END_TEST
+
+START_TEST(test_control_directory_is_named) {
+  TempHome home;
+  home.write("control/.keep", "");
+  ck_assert_int_eq(mkdir(home.control("dir").c_str(), 0755), 0);
+  auto l = spp::read_control_lines(home.control("dir"));
+  ck_assert(l.status == Lookup::error);
+  ck_assert_msg(l.error == "Is a directory", "error: %s", l.error.c_str());
 }
 END_TEST
 
@@ -113,6 +135,8 @@ int main() {
   tcase_add_test(tc, test_control_qmail_line_rules);
   tcase_add_test(tc, test_control_long_line_is_an_error);
   tcase_add_test(tc, test_control_unreadable_is_an_error);
+  tcase_add_test(tc, test_control_fifo_is_an_error_not_a_hang);
+  tcase_add_test(tc, test_control_directory_is_named);
   tcase_add_test(tc, test_control_parse_options);
   tcase_add_loop_test(tc, test_control_setting_precedence, 0,
                       sizeof precedence_rows / sizeof precedence_rows[0]);
