@@ -53,10 +53,11 @@ GC_LDFLAGS := -Wl,--gc-sections
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -lpthread)
 
-# The plugin list is data: one folder under plugins/ per check, plus its registry line
-# in plugins/registry.cpp. Per-check link extras go in <name>_LDLIBS.
-PLUGINS := tarpit rbl
-rbl_LDLIBS :=
+# The plugin list is data: one folder under plugins/ per check (plus its line in
+# plugins/registry.cpp). A check that links a library says so in its own
+# plugins/<name>/check.mk (e.g. `spf_LDLIBS := -lspf2`).
+PLUGINS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/*.cpp)))))
+-include $(wildcard plugins/*/check.mk)
 HOOKS   := connect helo mail rcpt data auth
 SPP_LDLIBS := -lcares -lcdb $(foreach p,$(PLUGINS),$($(p)_LDLIBS))
 
@@ -167,7 +168,8 @@ install: all
 	for n in $(PLUGINS) $(HOOKS); do ln -f $(DESTDIR)$(PLUGINDIR)/spp $(DESTDIR)$(PLUGINDIR)/spp-$$n; done
 	install -m 755 $(SPPCONF) $(DESTDIR)$(QMAILDIR)/bin/spp-conf
 	install -m 644 $(wildcard man/*.8) $(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.8)) $(DESTDIR)$(MANDIR)/man8/
-	install -m 644 $(wildcard control-samples/*) $(DESTDIR)$(SHAREDIR)/control-samples/
+	install -m 644 $(wildcard control-samples/* $(foreach p,$(PLUGINS),plugins/$(p)/samples/*)) \
+	  $(DESTDIR)$(SHAREDIR)/control-samples/
 
 clean:
 	rm -rf build build-san

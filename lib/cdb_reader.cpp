@@ -2,6 +2,7 @@
 
 #include <cdb.h>  // tinycdb
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,20 +18,26 @@ Cdb::~Cdb() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-CdbStatus Cdb::open(const std::string& path) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+Lookup Cdb::open(const std::string& path) {
+  // Non-blocking: opening a FIFO must not hang the plugin (qmail-spp has no timeout).
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd_ < 0) {
     error_ = std::strerror(errno);
-    return errno == ENOENT ? CdbStatus::not_found : CdbStatus::error;
+    return errno == ENOENT ? Lookup::missing : Lookup::error;
+  }
+  struct stat st;
+  if (fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    error_ = "not a regular file";
+    return Lookup::error;
   }
   auto* db = new struct cdb;
   if (cdb_init(db, fd_) != 0) {
     error_ = "not a cdb file";
     delete db;
-    return CdbStatus::error;
+    return Lookup::error;
   }
   db_ = db;
-  return CdbStatus::found;
+  return Lookup::found;
 }
 
 CdbResult Cdb::find(std::string_view key) const {
@@ -46,7 +53,7 @@ CdbResult Cdb::find(std::string_view key) const {
     return r;
   }
   if (found == 0) {
-    r.status = CdbStatus::not_found;
+    r.status = Lookup::missing;
     return r;
   }
   const void* data = cdb_get(db, cdb_datalen(db), cdb_datapos(db));
@@ -54,7 +61,7 @@ CdbResult Cdb::find(std::string_view key) const {
     r.error = "corrupt cdb";
     return r;
   }
-  r.status = CdbStatus::found;
+  r.status = Lookup::found;
   r.value.assign(static_cast<const char*>(data), cdb_datalen(db));
   return r;
 }

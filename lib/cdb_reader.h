@@ -4,12 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "lookup.h"
+
 namespace spp {
 
-enum class CdbStatus { found, not_found, error };
-
 struct CdbResult {
-  CdbStatus status = CdbStatus::error;
+  Lookup status = Lookup::error;
   std::string value;
   std::string error;
 };
@@ -21,10 +21,12 @@ class Cdb {
   Cdb(const Cdb&) = delete;
   Cdb& operator=(const Cdb&) = delete;
 
-  /// found: opened; not_found: the file does not exist; error: anything else (errno text in error()).
-  CdbStatus open(const std::string& path);
+  /// found: opened; missing: the file does not exist; error: anything else,
+  /// a FIFO or directory included (why in error()).
+  Lookup open(const std::string& path);
   CdbResult find(std::string_view key) const;
   const std::string& error() const { return error_; }
+  bool is_open() const { return db_ != nullptr; }
 
  private:
   int fd_ = -1;

@@ -9,7 +9,7 @@
 #include "testutil.h"
 
 using spp::Cdb;
-using spp::CdbStatus;
+using spp::Lookup;
 using spp::testing::TempHome;
 
 static void make_cdb(const std::string& path) {
@@ -26,25 +26,25 @@ START_TEST(test_cdb_tristate) {
   TempHome home;
   make_cdb(home.control("users.cdb"));
   Cdb db;
-  ck_assert(db.open(home.control("users.cdb")) == CdbStatus::found);
+  ck_assert(db.open(home.control("users.cdb")) == Lookup::found);
   auto hit = db.find("joe@example.com");
-  ck_assert(hit.status == CdbStatus::found);
+  ck_assert(hit.status == Lookup::found);
   ck_assert(hit.value == "1");
   auto empty = db.find("@example.org");
-  ck_assert(empty.status == CdbStatus::found);
+  ck_assert(empty.status == Lookup::found);
   ck_assert(empty.value.empty());
-  ck_assert(db.find("JOE@example.com").status == CdbStatus::not_found);
+  ck_assert(db.find("JOE@example.com").status == Lookup::missing);
 }
 END_TEST
 
 START_TEST(test_cdb_missing_and_corrupt) {
   TempHome home;
   Cdb missing;
-  ck_assert(missing.open(home.control("none.cdb")) == CdbStatus::not_found);
-  ck_assert(missing.find("x").status == CdbStatus::error);
+  ck_assert(missing.open(home.control("none.cdb")) == Lookup::missing);
+  ck_assert(missing.find("x").status == Lookup::error);
   home.write("control/bad.cdb", "short");
   Cdb bad;
-  ck_assert(bad.open(home.control("bad.cdb")) == CdbStatus::error);
+  ck_assert(bad.open(home.control("bad.cdb")) == Lookup::error);
 }
 END_TEST
 

@@ -8,6 +8,7 @@
 // (qmail-smtpd runs plugins in the qmail home) or $QMAILDIR.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,10 +16,9 @@
 #include <vector>
 
 #include "env.h"
+#include "lookup.h"
 
 namespace spp {
-
-enum class Lookup { found, missing, error };
 
 struct Lines {
   Lookup status = Lookup::missing;
@@ -30,10 +30,23 @@ struct Lines {
 enum class Source { env, control_file, options, defaulted };
 
 struct Setting {
-  std::string value;
+  std::string value;   // the effective value; the fallback when status == error
   Source source = Source::defaulted;
   std::string origin;  // "env TARPITCOUNT", "control/tarpitcount", "control/options", "default"
+  Lookup status = Lookup::missing;  // found: set somewhere; missing: defaulted; error: see `error`
+  std::string error;   // why the source could not be read (status == error)
 };
+
+/// One setting a check reads, for spp-conf show/check and the man pages.
+struct SettingSpec {
+  const char* name;      // control file and control/options key
+  const char* env;       // upper-case override ("" = none)
+  const char* fallback;  // default value
+  const char* about;     // one line
+  bool list = false;     // a list file (one entry per line), not a single value
+};
+
+using Warnings = std::vector<std::string>;
 
 /// Reads one control file with qmail's rules. Lines longer than max_line are an error.
 Lines read_control_lines(const std::string& path, size_t max_line = 1000);
@@ -56,20 +69,37 @@ class Control {
   /// All lines of control/<name>.
   Lines lines(std::string_view name) const;
 
-  /// One scalar setting with full precedence. env_var may be empty (no env override).
-  /// Returns an error status when a file exists but cannot be read.
-  Lookup setting(std::string_view name, std::string_view env_var, std::string_view fallback,
-                 Setting& out) const;
+  /// One scalar setting with full precedence: env > control/<name> >
+  /// control/options > fallback. An empty value counts as unset at every
+  /// level (an empty file, "NAME=" in the environment or in options), so the
+  /// next source decides. env_var may be empty (no env override). status is
+  /// error when control/<name> exists but cannot be read.
+  Setting setting(std::string_view name, std::string_view env_var, std::string_view fallback) const;
+  Setting setting(const SettingSpec& spec) const { return setting(spec.name, spec.env, spec.fallback); }
 
-  /// Parsed control/options (read once, lazily).
-  const std::map<std::string, std::string, std::less<>>& options() const;
+  /// Parsed control/options (read once, lazily; the last of duplicate names
+  /// wins). An unreadable options file is logged once per process, naming the
+  /// setting that needed it, and then reads as empty.
+  const std::map<std::string, std::string, std::less<>>& options(std::string_view needed_by = "") const;
 
  private:
   std::string base_;
   const Env& env_;
   mutable bool options_loaded_ = false;
-  mutable Lookup options_status_ = Lookup::missing;
   mutable std::map<std::string, std::string, std::less<>> options_;
 };
+
+// Typed readers over Control::setting, with one rule for every check: a
+// problem (unreadable source, malformed value, out of range) adds one warning
+// that names the setting, where it came from and the value used instead.
+
+/// 1/yes/on/true or 0/no/off/false (any case).
+bool read_flag(const Control& control, const SettingSpec& spec, Warnings& warnings);
+/// A decimal number in [min, max]: below min is refused (fallback), above max is capped; both warn.
+unsigned long read_number(const Control& control, const SettingSpec& spec, unsigned long min, unsigned long max,
+                          Warnings& warnings);
+/// One of `choices` (compared lower-cased); returned lower-cased.
+std::string read_choice(const Control& control, const SettingSpec& spec,
+                        std::initializer_list<std::string_view> choices, Warnings& warnings);
 
 }  // namespace spp

@@ -2,8 +2,11 @@
 
 #include <check.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "check_main.h"
+#include "file.h"
+#include "log.h"
 #include "testutil.h"
 
 using spp::Control;
@@ -98,7 +101,10 @@ static const struct {
     {"options", nullptr, nullptr, "tarpitcount=7\n", "7", spp::Source::options},
     {"file beats options", nullptr, "5\n", "tarpitcount=7\n", "5", spp::Source::control_file},
     {"env beats file", "9", "5\n", "tarpitcount=7\n", "9", spp::Source::env},
-    {"empty env is set", "", "5\n", nullptr, "", spp::Source::env},
+    {"empty env counts as unset", "", "5\n", nullptr, "5", spp::Source::control_file},
+    {"empty option counts as unset", nullptr, nullptr, "tarpitcount=\n", "0", spp::Source::defaulted},
+    {"duplicate options: the last wins", nullptr, nullptr, "tarpitcount=1\ntarpitcount=2\n", "2",
+     spp::Source::options},
     {"empty file falls through", nullptr, "\n# nothing\n", "tarpitcount=7\n", "7", spp::Source::options},
     {"other option names ignored", nullptr, nullptr, "tarpitdelay=3\n", "0", spp::Source::defaulted},
 };
@@ -111,10 +117,56 @@ START_TEST(test_control_setting_precedence) {
   Env env;
   if (row.env) env.set("TARPITCOUNT", row.env);
   Control control(home.dir(), env);
-  Setting s;
-  control.setting("tarpitcount", "TARPITCOUNT", "0", s);
+  Setting s = control.setting("tarpitcount", "TARPITCOUNT", "0");
   ck_assert_msg(s.value == row.value, "%s: value \"%s\"", row.name, s.value.c_str());
   ck_assert_msg(s.source == row.source, "%s: source %d", row.name, int(s.source));
+}
+END_TEST
+
+// An unreadable control/options was logged once per setting (4x per command),
+// without errno or the setting's name; now once per process, with both.
+START_TEST(test_control_unreadable_options_logged_once) {
+  TempHome home;
+  home.write("control/.keep", "");
+  ck_assert_int_eq(mkdir(home.control("options").c_str(), 0755), 0);
+  Env env;
+  Control control(home.dir(), env);
+  char path[] = "/tmp/spp-logXXXXXX";
+  int fd = mkstemp(path);
+  spp::log::set_fd(fd);
+  for (const char* name : {"a", "b", "c", "d"}) {
+    Setting s = control.setting(name, "", "x");
+    ck_assert(s.status == Lookup::missing && s.value == "x");
+  }
+  spp::log::set_fd(-1);
+  std::string logged;
+  spp::read_file(path, logged);
+  unlink(path);
+  close(fd);
+  ck_assert_msg(logged.find("Is a directory") != std::string::npos && logged.find("needed for a") != std::string::npos,
+                "log: %s", logged.c_str());
+  ck_assert_msg(logged.find('\n') == logged.size() - 1, "logged more than once: %s", logged.c_str());
+}
+END_TEST
+
+// The typed readers: one rule, one warning per problem, naming the setting.
+START_TEST(test_control_typed_readers) {
+  TempHome home;
+  home.write("control/options", "n0=0\nbig=301\nword=soon\nflag=maybe\nchoice=MAIL\n");
+  Env env;
+  Control control(home.dir(), env);
+  spp::Warnings w;
+  ck_assert_uint_eq(spp::read_number(control, {"n0", "", "10", ""}, 1, 300, w), 10);
+  ck_assert_msg(w.size() == 1 && w[0].find("n0 from") == 0 && w[0].find("below the least (1)") != std::string::npos,
+                "%s", w.empty() ? "" : w[0].c_str());
+  ck_assert_uint_eq(spp::read_number(control, {"big", "", "10", ""}, 1, 300, w), 300);
+  ck_assert_msg(w.size() == 2 && w[1].find("above the most (300); using 300") != std::string::npos, "%s", w[1].c_str());
+  ck_assert_uint_eq(spp::read_number(control, {"word", "", "10", ""}, 1, 300, w), 10);
+  ck_assert_msg(w.size() == 3 && w[2].find("is not a number") != std::string::npos, "%s", w[2].c_str());
+  ck_assert(!spp::read_flag(control, {"flag", "", "0", ""}, w));
+  ck_assert_uint_eq(w.size(), 4);
+  ck_assert(spp::read_choice(control, {"choice", "", "rcpt", ""}, {"rcpt", "mail"}, w) == "mail");
+  ck_assert_uint_eq(w.size(), 4);
 }
 END_TEST
 
@@ -141,6 +193,8 @@ int main() {
   tcase_add_loop_test(tc, test_control_setting_precedence, 0,
                       sizeof precedence_rows / sizeof precedence_rows[0]);
   tcase_add_test(tc, test_control_base_dir);
+  tcase_add_test(tc, test_control_unreadable_options_logged_once);
+  tcase_add_test(tc, test_control_typed_readers);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);
 }

@@ -9,6 +9,10 @@
 #include <exception>
 #include <string>
 
+#include <algorithm>
+
+#include "clock.h"
+#include "file.h"
 #include "log.h"
 
 namespace spp {
@@ -25,13 +29,6 @@ constexpr HookName kHooks[] = {
     {Hook::mail, "mail", "mail"},             {Hook::rcpt, "rcpt", "rcpt"},
     {Hook::data, "data", "data"},             {Hook::auth, "auth", "auth"},
 };
-
-// The answer a check gives when it cannot decide (style.md §6.1).
-Verdict fail_verdict(FailMode mode) {
-  if (mode == FailMode::tempfail)
-    return Verdict::error(451, "4.3.0", "temporary local problem, please try again later");
-  return Verdict::no_opinion();
-}
 
 // Applies what qmail-spp would do with a check's non-terminal lines before the
 // next plugin runs: S and U change the environment; C changes SMTPMAILFROM or
@@ -99,6 +96,79 @@ void Deps::sleep_seconds(unsigned seconds) {
   }
 }
 
+long long Deps::monotonic_ms() { return now_ms(); }
+long long Deps::wall_seconds() { return static_cast<long long>(std::time(nullptr)); }
+
+Lines Deps::read_lines(const std::string& path, size_t max_line) { return read_control_lines(path, max_line); }
+
+int Deps::read_file(const std::string& path, std::string& out, size_t max_bytes) {
+  return spp::read_file(path, out, max_bytes);
+}
+
+CdbResult Deps::cdb_find(const std::string& path, std::string_view key) {
+  auto it = cdbs_.find(path);
+  if (it == cdbs_.end()) it = cdbs_.emplace(path, std::make_unique<Cdb>()).first;
+  Cdb& db = *it->second;
+  if (!db.is_open()) {
+    Lookup opened = db.open(path);
+    if (opened != Lookup::found) {
+      CdbResult r{opened, "", db.error()};
+      cdbs_.erase(it);  // try again next time: it may appear or be fixed
+      return r;
+    }
+  }
+  return db.find(key);
+}
+
+// ---------------------------------------------------------------- checks
+
+unsigned Check::hooks() const {
+  unsigned bits = 0;
+  for (const auto& u : uses) bits |= unsigned(u.hook);
+  return bits;
+}
+
+const HookUse* Check::use(Hook hook) const {
+  for (const auto& u : uses)
+    if (u.hook == hook) return &u;
+  return nullptr;
+}
+
+const SettingSpec* Check::setting(std::string_view setting_name) const {
+  for (const auto& s : settings)
+    if (setting_name == s.name) return &s;
+  return nullptr;
+}
+
+FailMode Context::fail_mode() const {
+  if (fail_mode_cache) return *fail_mode_cache;
+  FailMode mode = check ? check->fail_mode : FailMode::open;
+  if (check && check->fail_knob) {
+    const SettingSpec* knob = check->setting(check->fail_knob);
+    Warnings warnings;
+    if (knob) mode = read_flag(control, *knob, warnings) ? FailMode::tempfail : FailMode::open;
+    for (const auto& w : warnings) log::warn(w);
+  }
+  fail_mode_cache = mode;
+  return mode;
+}
+
+// The answer a check gives when it cannot decide (style.md §6.1).
+Verdict Context::fail_verdict() const {
+  if (fail_mode() == FailMode::tempfail)
+    return Verdict::error(451, "4.3.0", "temporary local problem, please try again later");
+  return Verdict::no_opinion();
+}
+
+std::vector<const Check*> checks_for(const std::vector<Check>& checks, Hook hook) {
+  std::vector<const Check*> out;
+  for (const auto& c : checks)
+    if (c.use(hook)) out.push_back(&c);
+  std::stable_sort(out.begin(), out.end(),
+                   [hook](const Check* a, const Check* b) { return a->use(hook)->order < b->use(hook)->order; });
+  return out;
+}
+
 const Check* find_check(std::string_view name) {
   for (const auto& c : registry())
     if (name == c.name) return &c;
@@ -109,15 +179,20 @@ Verdict run_check(const Check& check, const Context& ctx) {
   static std::string program;  // log::set_program keeps the pointer
   program = std::string("spp-") + check.name;
   log::set_program(program.c_str());
+  std::string what = "unknown exception";
   try {
     return check.run(ctx);
   } catch (const std::exception& e) {
-    log::error(std::string("internal error: ") + e.what() +
-               (check.fail_mode == FailMode::open ? "; no opinion" : "; answering 451"));
+    what = e.what();
   } catch (...) {
-    log::error("internal error; applying fail mode");
   }
-  return fail_verdict(check.fail_mode);
+  try {
+    log::error("internal error: " + what +
+               (ctx.fail_mode() == FailMode::open ? "; no opinion" : "; answering 451"));
+    return ctx.fail_verdict();
+  } catch (...) {
+    return Verdict::no_opinion();  // even the fail mode could not be read
+  }
 }
 
 Verdict run_hook(Hook hook, Env& env, const Control& control, Deps& deps) {
@@ -127,9 +202,8 @@ Verdict run_hook(Hook hook, Env& env, const Control& control, Deps& deps) {
 Verdict run_checks(const std::vector<Check>& checks, Hook hook, Env& env, const Control& control,
                    Deps& deps) {
   Verdict all;
-  for (const auto& check : checks) {
-    if (!(check.hooks & unsigned(hook))) continue;
-    Verdict v = run_check(check, Context{hook, env, control, deps});
+  for (const Check* check : checks_for(checks, hook)) {
+    Verdict v = run_check(*check, Context{hook, env, control, deps, check});
     apply_to_env(v, hook, env);
     all.append(v);
     if (v.terminal() != Terminal::none) break;  // qmail-spp stops the section here
@@ -141,6 +215,11 @@ int multicall_main(int argc, char** argv, char** envp) {
   std::string_view name = basename_of(argc > 0 && argv[0] ? argv[0] : "spp");
   if (name == "spp" && argc > 1) name = argv[1];  // "spp rcpt", "spp tarpit": handy by hand
   if (name.substr(0, 4) == "spp-") name.remove_prefix(4);
+  if (name == "list") {  // "spp list [--markdown|--man]": the registry, for people and docs
+    std::string_view how = argc > 2 ? argv[2] : "";
+    ListFormat format = how == "--markdown" ? ListFormat::markdown : how == "--man" ? ListFormat::man : ListFormat::lines;
+    return write_all(1, list_checks(registry(), format)) ? 0 : 111;
+  }
 
   Env env = Env::from_environ(envp);
   Control control(Control::default_base(env), env);
@@ -158,7 +237,7 @@ int multicall_main(int argc, char** argv, char** envp) {
   if (auto hook = hook_from_name(name)) {
     out = run_hook(*hook, env, control, deps);
   } else if (const Check* check = find_check(name)) {
-    out = run_check(*check, Context{Hook::unknown, env, control, deps});
+    out = run_check(*check, Context{Hook::unknown, env, control, deps, check});
   } else {
     log::set_program("spp");
     usage();
@@ -166,6 +245,74 @@ int multicall_main(int argc, char** argv, char** envp) {
   }
   out.write_to(1);
   return 0;
+}
+
+}  // namespace spp
+
+namespace spp {
+
+namespace {
+
+constexpr Hook kHookOrder[] = {Hook::connect, Hook::helo, Hook::mail, Hook::rcpt, Hook::data, Hook::auth};
+
+std::string fail_words(const Check& c, bool markdown) {
+  std::string mode = c.fail_mode == FailMode::open ? "open" : "451";
+  if (!c.fail_knob) return mode;
+  std::string knob = markdown ? "`" + std::string(c.fail_knob) + "`" : c.fail_knob;
+  return mode + " (" + knob + (c.fail_mode == FailMode::open ? "=1: 451)" : "=0: open)");
+}
+
+std::string markdown_table(const std::vector<Check>& checks) {
+  std::string out =
+      "| check | hooks | settings (env override) | fail mode | what it does |\n"
+      "|---|---|---|---|---|\n";
+  for (const auto& c : checks) {
+    std::string hooks, settings;
+    for (Hook h : kHookOrder)
+      if (const HookUse* u = c.use(h))
+        hooks += (hooks.empty() ? "" : "; ") + std::string(hook_name(h)) + ": " + u->role;
+    for (const auto& s : c.settings) {
+      settings += (settings.empty() ? "`" : ", `") + std::string(s.name) + "`";
+      if (*s.env) settings += " (`" + std::string(s.env) + "`)";
+    }
+    out += "| " + std::string(c.name) + " | " + hooks + " | " + settings + " | " + fail_words(c, true) + " | " +
+           c.summary + " [spp-" + c.name + "(8)](plugins/" + c.name + "/spp-" + c.name + ".8) |\n";
+  }
+  out += "\nHook entry points run the checks in this order:\n\n";
+  for (Hook h : kHookOrder) {
+    std::string names;
+    for (const Check* c : checks_for(checks, h)) names += (names.empty() ? "" : ", ") + std::string(c->name);
+    out += "- `spp-" + std::string(hook_name(h)) + "`: " + (names.empty() ? "none yet" : names) + "\n";
+  }
+  return out;
+}
+
+std::string man_table(const std::vector<Check>& checks) {
+  std::string out = ".nf\n";
+  for (Hook h : kHookOrder) {
+    std::string line = hook_name(h);
+    line.resize(10, ' ');
+    std::string items;
+    for (const Check* c : checks_for(checks, h))
+      items += (items.empty() ? "" : ", ") + std::string(c->name) + " (" + c->use(h)->role + ")";
+    out += line + (items.empty() ? "none yet" : items) + "\n";
+  }
+  return out + ".fi\n";
+}
+
+}  // namespace
+
+std::string list_checks(const std::vector<Check>& checks, ListFormat format) {
+  if (format == ListFormat::markdown) return markdown_table(checks);
+  if (format == ListFormat::man) return man_table(checks);
+  std::string out;
+  for (Hook h : kHookOrder)
+    for (const Check* c : checks_for(checks, h)) {
+      const HookUse* u = c->use(h);
+      out += std::string(hook_name(h)) + "\t" + std::to_string(u->order) + "\t" + c->name + "\t" +
+             (u->alone ? "alone" : "bundled-only") + "\t" + u->role + "\n";
+    }
+  return out;
 }
 
 }  // namespace spp

@@ -12,12 +12,15 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cdb_reader.h"
 #include "control.h"
 #include "dns.h"
 #include "env.h"
@@ -48,49 +51,98 @@ enum class FailMode {
   tempfail,  // 451: the client retries later
 };
 
-/// The I/O a check may use, injected so decide() stays pure and tests stay hermetic.
+/// The I/O a check may use, injected so decide() stays pure and tests stay
+/// hermetic: unit tests subclass Deps with fakes (tests/fakes/), the entry
+/// points use this real one.
 class Deps {
  public:
   Deps();
   virtual ~Deps();
   /// The resolver, created on first use (c-ares initialisation is not free).
+  /// Batches (Resolver::resolve) and single sequential queries (Resolver::query).
   virtual Resolver& dns();
   virtual void sleep_seconds(unsigned seconds);
+  /// Milliseconds on the monotonic clock (deadlines, timings).
+  virtual long long monotonic_ms();
+  /// Seconds since the epoch (timestamps that travel: SRS, quota grace).
+  virtual long long wall_seconds();
+  /// A data file (a list, a maildirsize, a .qmail file) with qmail's control
+  /// line rules; found / missing / error, never blocking on a FIFO.
+  virtual Lines read_lines(const std::string& path, size_t max_line = 1000);
+  /// The whole file, bounded: 0 or an errno value (lib/file.h).
+  virtual int read_file(const std::string& path, std::string& out, size_t max_bytes);
+  /// One key of a cdb; the database stays open for the rest of the process.
+  virtual CdbResult cdb_find(const std::string& path, std::string_view key);
 
  private:
   std::unique_ptr<Resolver> dns_;
+  std::map<std::string, std::unique_ptr<Cdb>, std::less<>> cdbs_;
 };
+
+/// Where a check acts, and when among the other checks of that hook.
+struct HookUse {
+  Hook hook;
+  int order;             // lower runs first; see the Order bands
+  const char* role;      // what it does there, for spp(8) and `spp list`
+  bool alone = true;     // spp-<check> listed alone in this section behaves the same
+};
+
+/// Bands for HookUse::order. Verdicts that refuse come before delays, so a
+/// refused client is not also delayed; cheap ones before lookups.
+namespace order {
+constexpr int cached = 100;  // enforce a verdict stored earlier (no I/O)
+constexpr int policy = 300;  // local lists and patterns (files, cdb)
+constexpr int lookup = 500;  // DNS and other remote lookups
+constexpr int delay = 900;   // tarpits: only clients nobody refused
+}  // namespace order
+
+struct Check;
 
 struct Context {
   Hook hook;
   const Env& env;
   const Control& control;
   Deps& deps;
-};
+  const Check* check = nullptr;
+  /// The check's fail mode: its documented default, flipped by its knob
+  /// (Check::fail_knob). Read once, on first use.
+  FailMode fail_mode() const;
+  /// The answer for "cannot decide": nothing, or a 451.
+  Verdict fail_verdict() const;
 
-/// One setting a check reads, for spp-conf show/check and the man pages.
-struct SettingSpec {
-  const char* name;      // control file and control/options key
-  const char* env;       // upper-case override ("" = none)
-  const char* fallback;  // default value
-  const char* about;     // one line
-  bool list = false;     // a list file (one entry per line), not a single value
+  mutable std::optional<FailMode> fail_mode_cache = {};  // (public only to keep Context an aggregate)
 };
 
 struct Check {
-  const char* name;  // "tarpit": entry spp-tarpit, log prefix spp-tarpit
-  unsigned hooks;    // Hook bits where the check acts
-  FailMode fail_mode;
+  const char* name;     // "tarpit": entry spp-tarpit, log prefix spp-tarpit
+  const char* summary;  // one line for the README and `spp list`
+  std::span<const HookUse> uses;
+  std::span<const SettingSpec> settings;
+  FailMode fail_mode;   // documented default
+  /// The flag setting (one of `settings`) that flips fail_mode: "1" = answer
+  /// 451, "0" = no opinion. nullptr: the mode is fixed (a tarpit never refuses).
+  const char* fail_knob;
   Verdict (*run)(const Context&);
-  const SettingSpec* settings = nullptr;
-  size_t settings_count = 0;
   /// Reads the settings as run() would and collects every complaint (spp-conf check).
   void (*lint)(const Control&, std::vector<std::string>& warnings) = nullptr;
+
+  unsigned hooks() const;               // Hook bits where the check acts
+  const HookUse* use(Hook hook) const;  // nullptr when it does not act there
+  const SettingSpec* setting(std::string_view name) const;
 };
 
-/// Every check, in the documented order the hook entry points run them.
+/// Every check (plugins/registry.cpp). The hook entry points run them in
+/// HookUse::order, ties in registry order.
 const std::vector<Check>& registry();
 const Check* find_check(std::string_view name);
+/// The checks of one hook in the order they run.
+std::vector<const Check*> checks_for(const std::vector<Check>& checks, Hook hook);
+
+/// What `spp list` prints: one line per hook and check ("rcpt 500 rbl alone"),
+/// or the tables of the README (markdown) and spp(8) (man), generated from the
+/// registry so the documents cannot drift from the code.
+enum class ListFormat { lines, markdown, man };
+std::string list_checks(const std::vector<Check>& checks, ListFormat format);
 
 /// Runs one check: catches everything and applies its fail mode; never throws.
 Verdict run_check(const Check& check, const Context& ctx);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "check_main.h"
+#include "testutil.h"
 
 using namespace spp;
 
@@ -23,7 +24,15 @@ static Verdict echoes_rcpt(const Context& ctx) {
 }
 static Verdict throws(const Context&) { throw std::runtime_error("boom"); }
 
-constexpr unsigned kAll = Hook::connect | Hook::helo | Hook::mail | Hook::rcpt | Hook::data | Hook::auth;
+constexpr HookUse kAll[] = {{Hook::connect, 500, ""}, {Hook::helo, 500, ""}, {Hook::mail, 500, ""},
+                            {Hook::rcpt, 500, ""},    {Hook::data, 500, ""}, {Hook::auth, 500, ""}};
+constexpr HookUse kRcptOnly[] = {{Hook::rcpt, 500, ""}};
+
+static Check mk(const char* name, Verdict (*run)(const Context&), FailMode mode = FailMode::open,
+                std::span<const HookUse> uses = kAll, const char* knob = nullptr,
+                std::span<const SettingSpec> settings = {}) {
+  return Check{name, "", uses, settings, mode, knob, run};
+}
 
 static std::string run(std::vector<Check> checks, Hook hook, Env& env) {
   Control control("/nonexistent", env);
@@ -33,23 +42,23 @@ static std::string run(std::vector<Check> checks, Hook hook, Env& env) {
 
 START_TEST(test_plugin_set_is_seen_by_next_check) {
   Env env;
-  std::string out = run({{"a", kAll, FailMode::open, sets_var}, {"b", kAll, FailMode::open, reads_var}},
+  std::string out = run({mk("a", sets_var), mk("b", reads_var)},
                         Hook::mail, env);
   ck_assert_str_eq(out.c_str(), "SSEEN=1\nHX-Seen: yes\n");
   ck_assert(env.has("SEEN"));
-  out = run({{"u", kAll, FailMode::open, unsets_var}, {"b", kAll, FailMode::open, reads_var}}, Hook::mail, env);
+  out = run({mk("u", unsets_var), mk("b", reads_var)}, Hook::mail, env);
   ck_assert_str_eq(out.c_str(), "USEEN\n");
 }
 END_TEST
 
 START_TEST(test_plugin_terminal_stops_the_list) {
   Env env;
-  std::string out = run({{"r", kAll, FailMode::open, rejects}, {"s", kAll, FailMode::open, sets_var}},
+  std::string out = run({mk("r", rejects), mk("s", sets_var)},
                         Hook::rcpt, env);
   ck_assert_str_eq(out.c_str(), "E550 no (#5.7.1)\n");
   ck_assert(!env.has("SEEN"));
-  out = run({{"s", kAll, FailMode::open, sets_var}, {"n", kAll, FailMode::open, nexts},
-             {"r", kAll, FailMode::open, rejects}},
+  out = run({mk("s", sets_var), mk("n", nexts),
+             mk("r", rejects)},
             Hook::rcpt, env);
   ck_assert_str_eq(out.c_str(), "SSEEN=1\nN\n");
 }
@@ -57,7 +66,7 @@ END_TEST
 
 START_TEST(test_plugin_hook_filter) {
   Env env;
-  std::string out = run({{"r", unsigned(Hook::rcpt), FailMode::open, rejects}}, Hook::mail, env);
+  std::string out = run({mk("r", rejects, FailMode::open, kRcptOnly)}, Hook::mail, env);
   ck_assert_str_eq(out.c_str(), "");
 }
 END_TEST
@@ -65,11 +74,11 @@ END_TEST
 START_TEST(test_plugin_change_address_only_at_mail_and_rcpt) {
   Env env;
   env.set("SMTPRCPTTO", "old@x");
-  std::string out = run({{"c", kAll, FailMode::open, changes_rcpt}, {"e", kAll, FailMode::open, echoes_rcpt}},
+  std::string out = run({mk("c", changes_rcpt), mk("e", echoes_rcpt)},
                         Hook::rcpt, env);
   ck_assert_str_eq(out.c_str(), "Cnew@x\nHX-Rcpt: new@x\n");
   env.set("SMTPRCPTTO", "old@x");
-  out = run({{"c", kAll, FailMode::open, changes_rcpt}, {"e", kAll, FailMode::open, echoes_rcpt}},
+  out = run({mk("c", changes_rcpt), mk("e", echoes_rcpt)},
             Hook::data, env);  // qmail-spp ignores C at DATA
   ck_assert_str_eq(out.c_str(), "Cnew@x\nHX-Rcpt: old@x\n");
 }
@@ -77,11 +86,53 @@ END_TEST
 
 START_TEST(test_plugin_fail_modes) {
   Env env;
-  std::string open_out = run({{"t", kAll, FailMode::open, throws}, {"b", kAll, FailMode::open, sets_var}},
+  std::string open_out = run({mk("t", throws), mk("b", sets_var)},
                              Hook::rcpt, env);
   ck_assert_str_eq(open_out.c_str(), "SSEEN=1\n");  // no opinion: later checks still run
-  std::string closed = run({{"t", kAll, FailMode::tempfail, throws}}, Hook::rcpt, env);
+  std::string closed = run({mk("t", throws, FailMode::tempfail)}, Hook::rcpt, env);
   ck_assert_msg(closed.rfind("E451 ", 0) == 0, "tempfail answers 451: %s", closed.c_str());
+}
+END_TEST
+
+// Per-hook order: "early" runs first at MAIL and last at RCPT.
+static Verdict says_early(const Context&) { return Verdict::no_opinion().header("X-Order: early"); }
+static Verdict says_late(const Context&) { return Verdict::no_opinion().header("X-Order: late"); }
+constexpr HookUse kEarlyThenLate[] = {{Hook::mail, order::cached, ""}, {Hook::rcpt, order::delay, ""}};
+constexpr HookUse kMiddle[] = {{Hook::mail, order::lookup, ""}, {Hook::rcpt, order::lookup, ""}};
+
+START_TEST(test_plugin_per_hook_order) {
+  Env env;
+  std::vector<Check> checks = {mk("late", says_late, FailMode::open, kMiddle),
+                               mk("early", says_early, FailMode::open, kEarlyThenLate)};
+  std::string at_mail = run(checks, Hook::mail, env), at_rcpt = run(checks, Hook::rcpt, env);
+  ck_assert_str_eq(at_mail.c_str(), "HX-Order: early\nHX-Order: late\n");
+  ck_assert_str_eq(at_rcpt.c_str(), "HX-Order: late\nHX-Order: early\n");
+  std::string list = list_checks(checks, ListFormat::lines);
+  ck_assert_str_eq(list.c_str(), "mail\t100\tearly\talone\t\nmail\t500\tlate\talone\t\n"
+                                 "rcpt\t500\tlate\talone\t\nrcpt\t900\tearly\talone\t\n");
+}
+END_TEST
+
+// The generic fail-mode knob: a flag setting named by the check flips its default.
+constexpr SettingSpec kKnob[] = {{"xfailclosed", "XFAILCLOSED", "0", ""}};
+
+START_TEST(test_plugin_fail_knob) {
+  spp::testing::TempHome home;
+  Env env;
+  Control control(home.dir(), env);
+  Deps deps;
+  Check c = mk("x", throws, FailMode::open, kAll, "xfailclosed", kKnob);
+  std::vector<Check> checks = {c};
+  std::string out = run_checks(checks, Hook::rcpt, env, control, deps).serialize();
+  ck_assert_str_eq(out.c_str(), "");
+  home.write("control/options", "xfailclosed=1\n");
+  Control control2(home.dir(), env);
+  out = run_checks(checks, Hook::rcpt, env, control2, deps).serialize();
+  ck_assert_msg(out.rfind("E451 ", 0) == 0, "knob in options: %s", out.c_str());
+  env.set("XFAILCLOSED", "0");
+  Control control3(home.dir(), env);
+  out = run_checks(checks, Hook::rcpt, env, control3, deps).serialize();
+  ck_assert_str_eq(out.c_str(), "");
 }
 END_TEST
 
@@ -103,6 +154,8 @@ int main() {
   tcase_add_test(tc, test_plugin_change_address_only_at_mail_and_rcpt);
   tcase_add_test(tc, test_plugin_fail_modes);
   tcase_add_test(tc, test_plugin_hook_names);
+  tcase_add_test(tc, test_plugin_per_hook_order);
+  tcase_add_test(tc, test_plugin_fail_knob);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);
 }

@@ -1,18 +1,25 @@
-// The checks, in the order the hook entry points run them. Adding a check is
-// one folder under plugins/, one word in the Makefile's PLUGINS and one line here.
-// Order: verdicts that reject come before the tarpit, so a rejected client is
-// not also delayed; cheap cached verdicts come before lookups.
+// The checks. Adding one is a folder plugins/<name>/ that defines
+// spp::<name>::check (see lib/plugin.h), and one X(<name>) line below; the
+// Makefile, `spp list`, spp-conf show/check, the README and spp(8) tables and
+// the bundle test all follow from here. The order in which a hook entry runs
+// its checks is each check's HookUse::order; this list only breaks ties.
 #include "plugin.h"
-#include "rbl/rbl.h"
-#include "tarpit/tarpit.h"
+
+#define SPP_CHECKS(X) \
+  X(rbl)              \
+  X(tarpit)
 
 namespace spp {
 
+#define SPP_DECLARE(name) \
+  namespace name {        \
+  extern const Check check; \
+  }
+SPP_CHECKS(SPP_DECLARE)
+
 const std::vector<Check>& registry() {
-  static const std::vector<Check> checks = {
-      rbl::check,     // connect (lookup if rbllookupat=connect), mail (lookup+cache), mail/rcpt (refuse)
-      tarpit::check,  // rcpt: delay after tarpitcount recipients
-  };
+#define SPP_ENTRY(name) name::check,
+  static const std::vector<Check> checks = {SPP_CHECKS(SPP_ENTRY)};
   return checks;
 }
 

@@ -475,10 +475,10 @@ bool Server::addrallowed() const {
         if (equal_nocase(entry, std::string_view(host).substr(j))) return true;
   if (!morercpthosts_.empty()) {
     spp::Cdb cdb;
-    if (cdb.open(morercpthosts_) == spp::CdbStatus::found)
+    if (cdb.open(morercpthosts_) == spp::Lookup::found)
       for (size_t j = 0; j < host.size(); ++j)
         if (j == 0 || host[j] == '.')
-          if (cdb.find(std::string_view(host).substr(j)).status == spp::CdbStatus::found) return true;
+          if (cdb.find(std::string_view(host).substr(j)).status == spp::Lookup::found) return true;
   }
   return false;
 }

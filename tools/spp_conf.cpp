@@ -110,8 +110,7 @@ const std::set<std::string, std::less<>>& foreign_options() {
 
 const SettingSpec* find_setting(std::string_view name) {
   for (const auto& check : registry())
-    for (size_t i = 0; i < check.settings_count; ++i)
-      if (name == check.settings[i].name) return &check.settings[i];
+    if (const SettingSpec* s = check.setting(name)) return s;
   return nullptr;
 }
 
@@ -343,7 +342,7 @@ std::vector<Diagnostic> diagnose_text(const std::string& content) {
         out.push_back({Severity::warning, no, "spp-" + std::string(name) + " listed under [" +
                        category_name(l.section) + "]: it runs the " + hook_name(*hook) + " checks"});
       for (const auto& c : registry())
-        if (c.hooks & unsigned(*hook)) {
+        if (c.hooks() & unsigned(*hook)) {
           if (ours[l.section].count(c.name))
             out.push_back({Severity::warning, no, std::string("check ") + c.name + " now runs twice in this section"});
           ours[l.section].insert(c.name);
@@ -439,13 +438,14 @@ int check_config(const Paths& paths, const Env& env) {
   }
   // Every setting of ours must parse: reading it is what the plugins do.
   for (const auto& check : registry()) {
-    for (size_t i = 0; i < check.settings_count; ++i) {
-      const SettingSpec& s = check.settings[i];
+    for (const SettingSpec& s : check.settings) {
       Lines file = control.lines(s.name);
       if (file.status == Lookup::error) report(Severity::error, control.path(s.name), file.error);
     }
     std::vector<std::string> complaints;
     if (check.lint) check.lint(control, complaints);
+    if (const SettingSpec* knob = check.fail_knob ? check.setting(check.fail_knob) : nullptr)
+      read_flag(control, *knob, complaints);
     for (const auto& c : complaints) report(Severity::error, std::string("spp-") + check.name, c);
   }
   std::printf("%zu error(s), %zu warning(s)\n", errors, warnings);
@@ -463,11 +463,13 @@ int show_settings(const Paths& paths, const Env& env) {
   for (const auto& check : registry()) {
     std::string hooks;
     for (unsigned bit = 1; bit <= unsigned(Hook::auth); bit <<= 1)
-      if (check.hooks & bit) hooks += std::string(hooks.empty() ? "" : " ") + hook_name(Hook(bit));
-    std::printf("\n%s: spp-%s, hooks: %s, fail mode: %s\n", check.name, check.name, hooks.c_str(),
-                check.fail_mode == FailMode::open ? "open" : "451");
-    for (size_t i = 0; i < check.settings_count; ++i) {
-      const SettingSpec& s = check.settings[i];
+      if (check.hooks() & bit) hooks += std::string(hooks.empty() ? "" : " ") + hook_name(Hook(bit));
+    Deps deps;
+    Context ctx{Hook::unknown, env, control, deps, &check};
+    std::printf("\n%s: spp-%s, hooks: %s, fail mode: %s%s\n", check.name, check.name, hooks.c_str(),
+                ctx.fail_mode() == FailMode::open ? "open" : "451",
+                check.fail_knob ? (std::string(" (") + check.fail_knob + ")").c_str() : "");
+    for (const SettingSpec& s : check.settings) {
       if (s.list) {
         Lines file = control.lines(s.name);
         if (file.status == Lookup::error)
@@ -478,10 +480,9 @@ int show_settings(const Paths& paths, const Env& env) {
           for (const auto& l : file.lines) std::printf("  %s: %s (%s)\n", s.name, l.c_str(), control.path(s.name).c_str());
         continue;
       }
-      Setting value;
-      Lookup got = control.setting(s.name, s.env, s.fallback, value);
-      if (got == Lookup::error)
-        std::printf("  %s: unreadable %s: %s\n", s.name, value.origin.c_str(), value.value.c_str());
+      Setting value = control.setting(s);
+      if (value.status == Lookup::error)
+        std::printf("  %s: unreadable %s: %s\n", s.name, value.origin.c_str(), value.error.c_str());
       else if (value.source == Source::defaulted)
         std::printf("  %s: %s (Default.)\n", s.name, value.value.c_str());
       else

@@ -1,6 +1,7 @@
 #include "rbl/rbl.h"
 
 #include <chrono>
+#include <stdexcept>
 
 #include "log.h"
 
@@ -11,47 +12,46 @@ namespace {
 constexpr unsigned long kMaxTimeout = 300;  // seconds; a client waits 5 minutes for a reply
 
 // A zone name we are willing to put into a query: letters, digits, '-', '_'
-// and dots, short enough that an IPv6 nibble prefix (64 bytes) still fits.
+// and dots, labels of 1-63 bytes (RFC 1035), short enough that an IPv6
+// nibble prefix (64 bytes) still fits in a 253-byte name.
 bool valid_zone(std::string_view zone) {
-  if (zone.empty() || zone.size() > 180 || zone.front() == '.' || zone.find("..") != std::string_view::npos)
-    return false;
-  for (char c : zone)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-          c == '.'))
+  if (zone.empty() || zone.size() > 180) return false;
+  size_t label = 0;
+  for (char c : zone) {
+    if (c == '.') {
+      if (label == 0) return false;  // empty label: leading dot or ".."
+      label = 0;
+      continue;
+    }
+    if (++label > 63) return false;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
       return false;
+  }
   return true;
 }
 
-bool parse_flag(const Control& control, const char* name, const char* env_var, std::vector<std::string>& warnings) {
-  Setting s;
-  if (control.setting(name, env_var, "0", s) == Lookup::error) {
-    warnings.push_back("unable to read " + s.origin + ": " + s.value + "; " + name + " off");
-    return false;
-  }
-  std::string v = lower_ascii(s.value);
-  if (v == "1" || v == "yes" || v == "on" || v == "true") return true;
-  if (!(v == "0" || v == "no" || v == "off" || v == "false" || v.empty()))
-    warnings.push_back(std::string(name) + " from " + s.origin + " is not 0 or 1: \"" + clean_text(s.value) +
-                       "\"; off");
-  return false;
+}  // namespace
+
+const SettingSpec kSettings[] = {
+    {"rblhosts", "", "", "DNSBL zones, one a line: zone, a:zone (anti-RBL), zone:text (A-only list)", true},
+    {"flagrblbounce", "FLAGRBLBOUNCE", "0", "1: refuse listed clients with 553 instead of 451"},
+    {"flagfailclosed", "FLAGFAILCLOSED", "0", "1: a failed lookup answers 451 (default: fail open, log)"},
+    {"rbltimeout", "RBLTIMEOUT", "10", "seconds for all lookups together (1-300)"},
+    {"rblrejectat", "RBLREJECTAT", "rcpt", "where a listed client is refused: rcpt or mail"},
+    {"rbllookupat", "RBLLOOKUPAT", "mail", "when the lists are asked: mail (after AUTH) or connect"},
+    {"rblexempt", "", "", "recipients never refused: local part, @domain or address", true},
+};
+
+namespace {
+
+const SettingSpec& spec(std::string_view name) {
+  for (const auto& s : kSettings)
+    if (name == s.name) return s;
+  throw std::logic_error("rbl: no setting " + std::string(name));
 }
 
-Stage parse_stage(const Control& control, const char* name, const char* env_var, Stage fallback,
-                  std::vector<std::string>& warnings) {
-  Setting s;
-  const char* def = fallback == Stage::rcpt ? "rcpt" : fallback == Stage::mail ? "mail" : "connect";
-  if (control.setting(name, env_var, def, s) == Lookup::error) {
-    warnings.push_back("unable to read " + s.origin + ": " + s.value + "; using " + def);
-    return fallback;
-  }
-  std::string v = lower_ascii(s.value);
-  if (v == "mail") return Stage::mail;
-  if (v == "rcpt" && fallback == Stage::rcpt) return Stage::rcpt;    // rblrejectat
-  if (v == "connect" && fallback != Stage::rcpt) return Stage::connect;  // rbllookupat
-  warnings.push_back(std::string(name) + " from " + s.origin + " is not " +
-                     (fallback == Stage::rcpt ? "mail or rcpt" : "connect or mail") + ": \"" + clean_text(s.value) +
-                     "\"; using " + def);
-  return fallback;
+Stage stage_named(const std::string& name) {
+  return name == "mail" ? Stage::mail : name == "connect" ? Stage::connect : Stage::rcpt;
 }
 
 }  // namespace
@@ -85,19 +85,10 @@ Config load_config(const Control& control, const Env& env, std::vector<std::stri
   // No zones and no RBLSMTPD: the check is off, so the other settings (six
   // more files) need not be read on every SMTP command.
   if (config.zones.empty() && !config.rblsmtpd && !config.unreadable) return config;
-  config.bounce = parse_flag(control, "flagrblbounce", "FLAGRBLBOUNCE", warnings);
-  config.fail_closed = parse_flag(control, "flagfailclosed", "FLAGFAILCLOSED", warnings);
-  Setting s;
-  if (control.setting("rbltimeout", "RBLTIMEOUT", "10", s) == Lookup::error) {
-    warnings.push_back("unable to read " + s.origin + ": " + s.value + "; using 10 seconds");
-  } else if (auto secs = parse_ulong(s.value); secs && *secs > 0) {
-    config.timeout_ms = int(*secs > kMaxTimeout ? kMaxTimeout : *secs) * 1000;
-  } else {
-    warnings.push_back("rbltimeout from " + s.origin + " is not a number of seconds: \"" + clean_text(s.value) +
-                       "\"; using 10");
-  }
-  config.reject_at = parse_stage(control, "rblrejectat", "RBLREJECTAT", Stage::rcpt, warnings);
-  config.lookup_at = parse_stage(control, "rbllookupat", "RBLLOOKUPAT", Stage::mail, warnings);
+  config.bounce = read_flag(control, spec("flagrblbounce"), warnings);
+  config.timeout_ms = int(read_number(control, spec("rbltimeout"), 1, kMaxTimeout, warnings)) * 1000;
+  config.reject_at = stage_named(read_choice(control, spec("rblrejectat"), {"rcpt", "mail"}, warnings));
+  config.lookup_at = stage_named(read_choice(control, spec("rbllookupat"), {"mail", "connect"}, warnings));
   Lines exempt = control.lines("rblexempt");
   if (exempt.status == Lookup::error)
     warnings.push_back("unable to read " + control.path("rblexempt") + ": " + exempt.error + "; no exemptions");
@@ -212,21 +203,13 @@ Verdict run(const Context& ctx) {
   std::vector<std::string> warnings;
   Config config = load_config(ctx.control, ctx.env, warnings);
   for (const auto& w : warnings) log::warn(w);
+  if (!config.zones.empty() || config.rblsmtpd || config.unreadable)
+    config.fail_closed = ctx.fail_mode() == FailMode::tempfail;  // the generic knob: flagfailclosed
   Decision d = decide(ctx.hook, ctx.env, config, ctx.deps.dns());
   for (const auto& w : d.warnings) log::warn(w);
   for (const auto& i : d.info) log::info(i);
   return d.verdict;
 }
-
-constexpr SettingSpec kSettings[] = {
-    {"rblhosts", "", "", "DNSBL zones, one a line: zone, a:zone (anti-RBL), zone:text (A-only list)", true},
-    {"flagrblbounce", "FLAGRBLBOUNCE", "0", "1: refuse listed clients with 553 instead of 451"},
-    {"flagfailclosed", "FLAGFAILCLOSED", "0", "1: a failed lookup answers 451 (default: fail open, log)"},
-    {"rbltimeout", "RBLTIMEOUT", "10", "seconds for all lookups together"},
-    {"rblrejectat", "RBLREJECTAT", "rcpt", "where a listed client is refused: rcpt or mail"},
-    {"rbllookupat", "RBLLOOKUPAT", "mail", "when the lists are asked: mail (after AUTH) or connect"},
-    {"rblexempt", "", "", "recipients never refused: local part, @domain or address", true},
-};
 
 void lint(const Control& control, std::vector<std::string>& warnings) {
   // RBLSMTPD set (to "") makes load_config read every setting even without
@@ -236,9 +219,24 @@ void lint(const Control& control, std::vector<std::string>& warnings) {
   load_config(control, all, warnings);
 }
 
+constexpr HookUse kUses[] = {
+    {Hook::connect, order::lookup, "lookup and cache, only with rbllookupat=connect"},
+    {Hook::mail, order::lookup, "lookup and cache; refuses here with rblrejectat=mail", false},
+    {Hook::rcpt, order::cached, "refuses a listed client (lookup if not done yet)"},
+};
+
 }  // namespace
 
-const Check check = {"rbl",   Hook::connect | Hook::mail | Hook::rcpt, FailMode::open, run, kSettings,
-                     std::size(kSettings), lint};
+const Check check = {
+    "rbl",
+    "DNSBLs asked in parallel within one timeout (IPv4 and IPv6), rblsmtpd's decisions and texts; "
+    "the verdict is kept for the connection (survives RSET); relaying and authenticated clients are never asked.",
+    kUses,
+    kSettings,
+    FailMode::open,
+    "flagfailclosed",
+    run,
+    lint,
+};
 
 }  // namespace spp::rbl

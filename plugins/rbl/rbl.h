@@ -34,7 +34,7 @@ struct Config {
   std::vector<Zone> zones;
   std::optional<std::string> rblsmtpd;  // RBLSMTPD, read exactly as rblsmtpd reads it
   bool bounce = false;                  // flagrblbounce: 553 instead of 451 for a listing
-  bool fail_closed = false;             // flagfailclosed: DNS failure => 451
+  bool fail_closed = false;             // the check's fail mode (knob flagfailclosed): DNS failure => 451
   bool unreadable = false;              // control/rblhosts exists but cannot be read
   int timeout_ms = 10000;               // rbltimeout: one bound for all lookups
   Stage reject_at = Stage::rcpt;        // rblrejectat: mail | rcpt
@@ -56,7 +56,10 @@ struct Result {
 constexpr const char* kResultVar = "SPP_RBL_RESULT";  // clean | accepted | listed | dnserror
 constexpr const char* kReplyVar = "SPP_RBL_REPLY";    // "451 text" when the client is refused
 
-/// All settings; every problem is a warning with a documented fallback.
+extern const SettingSpec kSettings[7];
+
+/// All settings but the fail mode (Context::fail_mode); every problem is a
+/// warning with a documented fallback.
 Config load_config(const Control& control, const Env& env, std::vector<std::string>& warnings);
 
 /// One A query per zone, followed by a TXT query for zones that publish their text.

@@ -334,8 +334,14 @@ const ConfigRow kConfigRows[] = {
     {"bad values: warnings and defaults", "bl.example\n",
      "flagrblbounce=maybe\nrbltimeout=soon\nrblrejectat=data\nrbllookupat=rcpt\n", "",
      "zones=bl.example bounce=0 closed=0 t=10000 reject=rcpt lookup=mail exempt=", 4},
-    {"zero timeout is refused, huge capped", "bl.example\n", "rbltimeout=0\n", "RBLTIMEOUT=9999",
-     "zones=bl.example bounce=0 closed=0 t=300000 reject=rcpt lookup=mail exempt=", 0},
+    {"huge timeout capped, with a warning", "bl.example\n", "rbltimeout=0\n", "RBLTIMEOUT=301",
+     "zones=bl.example bounce=0 closed=0 t=300000 reject=rcpt lookup=mail exempt=", 1},
+    {"zero timeout refused, with a warning", "bl.example\n", "rbltimeout=0\n", "",
+     "zones=bl.example bounce=0 closed=0 t=10000 reject=rcpt lookup=mail exempt=", 1},
+    {"empty values count as unset", "bl.example\n", "flagrblbounce=1\n", "FLAGRBLBOUNCE=;RBLTIMEOUT=",
+     "zones=bl.example bounce=1 closed=0 t=10000 reject=rcpt lookup=mail exempt=", 0},
+    {"a label over 63 bytes is refused", "bl.example\nx.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example\n",
+     nullptr, "", "zones=bl.example bounce=0 closed=0 t=10000 reject=rcpt lookup=mail exempt=", 1},
     {"RBLSMTPD read exactly", nullptr, nullptr, "RBLSMTPD=",
      "zones= RBLSMTPD=[] bounce=0 closed=0 t=10000 reject=rcpt lookup=mail exempt=", 0},
 };
@@ -363,6 +369,8 @@ START_TEST(test_rbl_load_config) {
   Control control(home.dir(), env);
   std::vector<std::string> warnings;
   Config c = rbl::load_config(control, env, warnings);
+  Deps deps;
+  c.fail_closed = Context{Hook::rcpt, env, control, deps, &rbl::check}.fail_mode() == FailMode::tempfail;
   std::string got = summary(c);
   ck_assert_msg(got == row.expect, "%s: expected [%s], got [%s]", row.name, row.expect, got.c_str());
   ck_assert_msg(warnings.size() == row.warnings, "%s: %zu warnings (%s)", row.name, warnings.size(),

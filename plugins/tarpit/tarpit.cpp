@@ -1,44 +1,40 @@
 #include "tarpit/tarpit.h"
 
-#include <iterator>
+#include <climits>
 
 #include "log.h"
 
 namespace spp::tarpit {
 
+namespace {
+
+constexpr SettingSpec kCount = {"tarpitcount", "TARPITCOUNT", "0",
+                                "recipients after which RCPT replies are delayed (0 = off)"};
+constexpr SettingSpec kDelay = {"tarpitdelay", "TARPITDELAY", "5",
+                                "delay in seconds (at most 300), or N/M/H for 2k, 5k, k*k seconds"};
+constexpr SettingSpec kSettings[] = {kCount, kDelay};
+
+}  // namespace
+
 Config load_config(const Control& control, std::vector<std::string>& warnings) {
   Config config;
-  Setting s;
-  Lookup got = control.setting("tarpitcount", "TARPITCOUNT", "0", s);
-  if (got == Lookup::error) {
-    warnings.push_back("unable to read " + s.origin + ": " + s.value + "; tarpitting off");
-    return config;
+  std::vector<std::string> count_warnings;
+  config.count = read_number(control, kCount, 0, ULONG_MAX, count_warnings);
+  if (!count_warnings.empty()) {  // a bad count turns tarpitting off, whatever the fallback says
+    for (auto& w : count_warnings) warnings.push_back(w + " (tarpitting off)");
+    config.count = 0;
   }
-  auto count = parse_ulong(s.value);
-  if (!count) {
-    warnings.push_back("tarpitcount from " + s.origin + " is not a number: \"" + clean_text(s.value) +
-                       "\"; tarpitting off");
-    return config;
-  }
-  config.count = *count;
   if (config.count == 0) return config;
-
-  got = control.setting("tarpitdelay", "TARPITDELAY", "5", s);
-  if (got == Lookup::error) {
-    warnings.push_back("unable to read " + s.origin + ": " + s.value + "; using 5 seconds");
-    return config;
-  }
-  if (s.value == "N" || s.value == "n") {
+  Setting delay = control.setting(kDelay);
+  std::string kind = lower_ascii(delay.value);
+  if (delay.status != Lookup::error && kind == "n") {
     config.kind = DelayKind::linear2;
-  } else if (s.value == "M" || s.value == "m") {
+  } else if (delay.status != Lookup::error && kind == "m") {
     config.kind = DelayKind::linear5;
-  } else if (s.value == "H" || s.value == "h") {
+  } else if (delay.status != Lookup::error && kind == "h") {
     config.kind = DelayKind::square;
-  } else if (auto secs = parse_ulong(s.value)) {
-    config.seconds = *secs;
   } else {
-    warnings.push_back("tarpitdelay from " + s.origin + " is not a number or N, M, H: \"" +
-                       clean_text(s.value) + "\"; using 5 seconds");
+    config.seconds = read_number(control, kDelay, 0, kMaxDelay, warnings);
   }
   return config;
 }
@@ -80,15 +76,20 @@ Verdict run(const Context& ctx) {
   return Verdict::no_opinion();
 }
 
+constexpr HookUse kUses[] = {{Hook::rcpt, order::delay, "delays the reply from the tarpitcount-th recipient on"}};
+
 }  // namespace
 
-constexpr SettingSpec kSettings[] = {
-    {"tarpitcount", "TARPITCOUNT", "0", "recipients after which RCPT replies are delayed (0 = off)"},
-    {"tarpitdelay", "TARPITDELAY", "5", "delay in seconds, or N/M/H for 2k, 5k, k*k seconds"},
+const Check check = {
+    "tarpit",
+    "Delays each RCPT reply once the transaction reaches tarpitcount recipients, like the classic tarpit "
+    "patch; N/M/H delay forms. Never refuses.",
+    kUses,
+    kSettings,
+    FailMode::open,
+    nullptr,
+    run,
+    [](const Control& control, std::vector<std::string>& warnings) { load_config(control, warnings); },
 };
-
-static void lint(const Control& control, std::vector<std::string>& warnings) { load_config(control, warnings); }
-
-const Check check = {"tarpit", unsigned(Hook::rcpt), FailMode::open, run, kSettings, std::size(kSettings), lint};
 
 }  // namespace spp::tarpit
