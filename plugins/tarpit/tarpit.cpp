@@ -3,6 +3,7 @@
 #include <climits>
 
 #include "log.h"
+#include "text.h"
 
 namespace spp::tarpit {
 
@@ -33,6 +34,9 @@ Config load_config(const Control& control, std::vector<std::string>& warnings) {
     config.kind = DelayKind::linear5;
   } else if (delay.status != Lookup::error && kind == "h") {
     config.kind = DelayKind::square;
+  } else if (delay.status == Lookup::found && !parse_ulong(delay.value)) {
+    warnings.push_back("tarpitdelay from " + delay.origin + " is not a number or N, M, H: \"" +
+                       printable(delay.value, 80, EightBit::replace) + "\"; using 5 seconds");
   } else {
     config.seconds = read_number(control, kDelay, 0, kMaxDelay, warnings);
   }
