@@ -85,7 +85,7 @@ RUN_TESTS = $(if $(filter command line,$(origin TESTS)),$(TESTS),$(ALL_TESTS))
 
 all: $(SPP) $(SPPCONF) links
 
-.PHONY: all check check-build deps links demo bench install clean list-tests
+.PHONY: all check check-build deps links demo bench install clean list-tests docs
 
 $(B)/%.o: %.cpp
 	@mkdir -p $(@D)
@@ -141,6 +141,10 @@ $(B)/tests/dnsq: $(B)/tests/dnsq.o $(LIBSPP)
 
 deps:
 	@scripts/deps check
+
+# The README's and spp(8)'s check tables come from the registry (tests/docs.test checks them).
+docs: $(SPP)
+	scripts/gen-docs $(SPP)
 
 check-build: all $(UNIT_TESTS) $(TEST_HELPERS)
 

@@ -222,7 +222,7 @@ void lint(const Control& control, std::vector<std::string>& warnings) {
 constexpr HookUse kUses[] = {
     {Hook::connect, order::lookup, "lookup and cache, only with rbllookupat=connect"},
     {Hook::mail, order::lookup, "lookup and cache; refuses here with rblrejectat=mail", false},
-    {Hook::rcpt, order::cached, "refuses a listed client (lookup if not done yet)"},
+    {Hook::rcpt, order::cached, "refuses a listed client; looks it up if MAIL did not"},
 };
 
 }  // namespace
