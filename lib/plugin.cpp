@@ -217,7 +217,10 @@ int multicall_main(int argc, char** argv, char** envp) {
   if (name.substr(0, 4) == "spp-") name.remove_prefix(4);
   if (name == "list") {  // "spp list [--markdown|--man]": the registry, for people and docs
     std::string_view how = argc > 2 ? argv[2] : "";
-    ListFormat format = how == "--markdown" ? ListFormat::markdown : how == "--man" ? ListFormat::man : ListFormat::lines;
+    ListFormat format = how == "--markdown"   ? ListFormat::markdown
+                        : how == "--man"      ? ListFormat::man
+                        : how == "--settings" ? ListFormat::settings
+                                              : ListFormat::lines;
     return write_all(1, list_checks(registry(), format)) ? 0 : 111;
   }
 
@@ -306,6 +309,12 @@ std::string list_checks(const std::vector<Check>& checks, ListFormat format) {
   if (format == ListFormat::markdown) return markdown_table(checks);
   if (format == ListFormat::man) return man_table(checks);
   std::string out;
+  if (format == ListFormat::settings) {
+    for (const auto& c : checks)
+      for (const auto& s : c.settings)
+        out += std::string(c.name) + "\t" + s.name + "\t" + (*s.env ? s.env : "-") + "\t" + s.fallback + "\n";
+    return out;
+  }
   for (Hook h : kHookOrder)
     for (const Check* c : checks_for(checks, h)) {
       const HookUse* u = c->use(h);

@@ -139,9 +139,10 @@ const Check* find_check(std::string_view name);
 std::vector<const Check*> checks_for(const std::vector<Check>& checks, Hook hook);
 
 /// What `spp list` prints: one line per hook and check ("rcpt 500 rbl alone"),
+/// or per setting ("rbl rbltimeout RBLTIMEOUT 10", --settings),
 /// or the tables of the README (markdown) and spp(8) (man), generated from the
 /// registry so the documents cannot drift from the code.
-enum class ListFormat { lines, markdown, man };
+enum class ListFormat { lines, markdown, man, settings };
 std::string list_checks(const std::vector<Check>& checks, ListFormat format);
 
 /// Runs one check: catches everything and applies its fail mode; never throws.

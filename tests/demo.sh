@@ -13,8 +13,8 @@ mkdir -p "$home/control"
 cd "$home"
 echo mx.example.com > control/me
 echo example.com > control/rcpthosts
-sed 's/^5$/3/' "$src/control-samples/tarpitcount" > control/tarpitcount
-sed 's/^5$/1/' "$src/control-samples/tarpitdelay" > control/tarpitdelay
+sed 's/^5$/3/' "$src/plugins/tarpit/samples/tarpitcount" > control/tarpitcount
+sed 's/^5$/1/' "$src/plugins/tarpit/samples/tarpitdelay" > control/tarpitdelay
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "register the hook entry points (spp-conf -b)"
