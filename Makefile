@@ -116,6 +116,22 @@ $(SPP): $(B)/plugins/spp_main.o $(LIBPLUG) $(LIBSPP)
 $(SPPCONF): $(B)/tools/spp_conf_main.o $(LIBCONF) $(LIBPLUG) $(LIBSPP)
 	$(CXX) $(ALL_CXXFLAGS) $(GC_LDFLAGS) -o $@ $(filter %.o,$^) $(group) $(SPP_LDLIBS)
 
+# Queue-stage programs (queue/<name>/): dynamically linked, because what they
+# link is (libclamav is a shared library and must not go into spp). Each is one
+# folder of .cpp files (*_test.cpp and *_fuzz.cpp excluded) with an optional
+# queue/<name>/program.mk for its libraries (`<name>_LDLIBS := -lclamav`).
+# They link libspp; they are built by `make`, tested like the rest and
+# installed into $(QMAILDIR)/bin.
+QUEUE_PROGRAMS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard queue/*/*.cpp)))))
+-include $(wildcard queue/*/program.mk)
+TEST_SRCS += $(foreach p,$(QUEUE_PROGRAMS),$(wildcard queue/$(p)/*_test.cpp))
+define dynamic_program
+$(B)/$(1): $(call obj,$(filter-out %_test.cpp %_fuzz.cpp,$(wildcard queue/$(1)/*.cpp))) $(LIBSPP)
+	$$(CXX) $$(ALL_CXXFLAGS) $$(GC_LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(LIBSPP) $$($(1)_LDLIBS)
+all: $(B)/$(1)
+endef
+$(foreach p,$(QUEUE_PROGRAMS),$(eval $(call dynamic_program,$(p))))
+
 # Hard links named after each check and hook, as they are installed.
 links: $(SPP) $(SPPCONF)
 	@mkdir -p $(B)/bin
@@ -171,6 +187,7 @@ install: all
 	install -m 755 $(SPP) $(DESTDIR)$(PLUGINDIR)/spp
 	for n in $(PLUGINS) $(HOOKS); do ln -f $(DESTDIR)$(PLUGINDIR)/spp $(DESTDIR)$(PLUGINDIR)/spp-$$n; done
 	install -m 755 $(SPPCONF) $(DESTDIR)$(QMAILDIR)/bin/spp-conf
+	$(if $(QUEUE_PROGRAMS),install -m 755 $(addprefix $(B)/,$(QUEUE_PROGRAMS)) $(DESTDIR)$(QMAILDIR)/bin/)
 	install -m 644 $(wildcard man/*.8) $(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.8)) $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 $(wildcard control-samples/* $(foreach p,$(PLUGINS),plugins/$(p)/samples/*)) \
 	  $(DESTDIR)$(SHAREDIR)/control-samples/
