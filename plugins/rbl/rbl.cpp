@@ -186,10 +186,12 @@ Decision decide(Hook hook, const Env& env, const Config& config, Resolver& dns) 
   if (stage == Stage::mail && config.reject_at != Stage::mail) return d;
   d.verdict.append(Verdict::error(verdict->code, "", verdict->text));
   auto from = env.mail_from();
-  d.info.push_back("refused " + std::string(stage == Stage::mail ? "MAIL" : "RCPT") + " from <" +
+  // What a log reader greps for comes first: the client, the command and the
+  // code; the client-chosen addresses last, where the log's length cap may cut them.
+  d.info.push_back("refused " + clean_text(ip ? *ip : "") + " at " + (stage == Stage::mail ? "MAIL" : "RCPT") +
+                   ": " + std::to_string(verdict->code) + " " + verdict->text + "; from <" +
                    clean_text(from ? *from : "") + ">" +
-                   (stage == Stage::rcpt ? " to <" + clean_text(rcpt ? *rcpt : "") + ">" : "") + " of " +
-                   clean_text(ip ? *ip : "") + ": " + std::to_string(verdict->code) + " " + verdict->text);
+                   (stage == Stage::rcpt ? " to <" + clean_text(rcpt ? *rcpt : "") + ">" : ""));
   return d;
 }
 

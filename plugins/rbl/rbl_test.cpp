@@ -7,6 +7,11 @@
 
 #include "fakes/fake_resolver.h"
 #include "rbl/rbl.h"
+
+#include <unistd.h>
+
+#include "file.h"
+#include "log.h"
 #include "testutil.h"
 // check.h last: its macros clash with the C++ standard headers.
 #include <check.h>
@@ -129,7 +134,7 @@ const Row kRows[] = {
      S_LISTED("451 Listed, see http://bl1/192.0.2.2"), 2, "192.0.2.2 listed by bl1.example: 451 Listed"},
     {"listed at RCPT", Hook::rcpt, AT_RCPT, "bl1", "", kListedBl1,
      S_LISTED("451 Listed, see http://bl1/192.0.2.2") "E451 Listed, see http://bl1/192.0.2.2\n", 2,
-     "refused RCPT from <s@x.example> to <r@y.example> of 192.0.2.2: 451 Listed"},
+     "refused 192.0.2.2 at RCPT: 451 Listed, see http://bl1/192.0.2.2; from <s@x.example> to <r@y.example>"},
     {"cached verdict: no new query", Hook::rcpt, AT_RCPT CACHED_451, "bl1", "", kListedBl1,
      "E451 cached text 192.0.2.2\n", 0, ""},
     {"cached clean", Hook::rcpt, AT_RCPT "SPP_RBL_RESULT=clean;", "bl1", "", kListedBl1, "", 0, ""},
@@ -143,7 +148,7 @@ const Row kRows[] = {
      S_LISTED("553 Listed, see http://bl1/192.0.2.2") "E553 Listed, see http://bl1/192.0.2.2\n", 2, ""},
     {"rblrejectat=mail", Hook::mail, AT_MAIL, "bl1", "rejectat=mail", kListedBl1,
      S_LISTED("451 Listed, see http://bl1/192.0.2.2") "E451 Listed, see http://bl1/192.0.2.2\n", 2,
-     "refused MAIL from <s@x.example> of 192.0.2.2"},
+     "refused 192.0.2.2 at MAIL: 451 Listed, see http://bl1/192.0.2.2; from <s@x.example>"},
     {"rblrejectat=mail, still refused at RCPT", Hook::rcpt, AT_RCPT CACHED_451, "bl1", "rejectat=mail", "",
      "E451 cached text 192.0.2.2\n", 0, ""},
     {"connect: no lookup by default", Hook::connect, IP4, "bl1", "", kListedBl1, "", 0, ""},
@@ -378,6 +383,32 @@ START_TEST(test_rbl_load_config) {
 }
 END_TEST
 
+// The refusal log line lost the IP and the code for long addresses (the log
+// caps a line at 1000 bytes): they come first now.
+START_TEST(test_rbl_refusal_log_keeps_ip_and_code) {
+  std::string from(900, 's'), rcpt(900, 'r');
+  Env env = make_env(IP4 "SPP_RBL_RESULT=listed;SPP_RBL_REPLY=451 listed here;SMTPRCPTCOUNT=0;SMTPRCPTHOSTSOK=1;");
+  env.set("SMTPMAILFROM", from + "@x.example");
+  env.set("SMTPRCPTTO", rcpt + "@y.example");
+  Config config;
+  config.zones.push_back({"bl1.example", false, ""});
+  spp::testing::FakeResolver dns;
+  rbl::Decision d = rbl::decide(Hook::rcpt, env, config, dns);
+  ck_assert_uint_eq(d.info.size(), 1);
+  char path[] = "/tmp/spp-rbllogXXXXXX";
+  int fd = mkstemp(path);
+  spp::log::set_fd(fd);
+  spp::log::info(d.info[0]);
+  spp::log::set_fd(-1);
+  std::string logged;
+  spp::read_file(path, logged);
+  unlink(path);
+  close(fd);
+  ck_assert_msg(logged.find("refused 192.0.2.2 at RCPT: 451 listed here; from <sss") != std::string::npos, "log: %.120s",
+                logged.c_str());
+}
+END_TEST
+
 START_TEST(test_rbl_exempt_file) {
   TempHome home;
   home.write("control/rblhosts", "bl.example\n");  // without zones the check is off and reads nothing else
@@ -409,6 +440,7 @@ Suite* rbl_suite() {
   tcase_add_test(tc, test_rbl_cache_round_trip);
   suite_add_tcase(s, tc);
   tc = tcase_create("config");
+  tcase_add_test(tc, test_rbl_refusal_log_keeps_ip_and_code);
   tcase_add_loop_test(tc, test_rbl_load_config, 0, sizeof kConfigRows / sizeof kConfigRows[0]);
   tcase_add_test(tc, test_rbl_exempt_file);
   tcase_add_test(tc, test_rbl_unreadable_rblhosts);

@@ -29,6 +29,9 @@ static const struct {
     {"negative count: off", "-1\n", nullptr, nullptr, 0, tarpit::DelayKind::fixed, 5, 1},
     {"non-numeric delay: 5s", "2\n", "slow\n", nullptr, 2, tarpit::DelayKind::fixed, 5, 1},
     {"non-numeric env: off", "2\n", nullptr, "x", 0, tarpit::DelayKind::fixed, 5, 1},
+    // TARPITCOUNT="" warned while FLAGRBLBOUNCE="" was silent: an empty value is unset everywhere.
+    {"empty env counts as unset", "2\n", nullptr, "", 2, tarpit::DelayKind::fixed, 5, 0},
+    {"delay above 300 capped, warned", "2\n", "301\n", nullptr, 2, tarpit::DelayKind::fixed, 300, 1},
 };
 
 START_TEST(test_tarpit_load_config) {
