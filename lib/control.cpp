@@ -25,6 +25,11 @@ Lines read_control_lines(const std::string& path, size_t max_line) {
     result.error = err == EFBIG ? "file too large (use a cdb)" : file_error(err);
     return result;
   }
+  return parse_control_lines(data, max_line);
+}
+
+Lines parse_control_lines(std::string_view data, size_t max_line) {
+  Lines result;
   result.status = Lookup::found;
   size_t lineno = 0;
   for (std::string_view line : split_lines(data)) {

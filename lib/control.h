@@ -50,6 +50,8 @@ using Warnings = std::vector<std::string>;
 
 /// Reads one control file with qmail's rules. Lines longer than max_line are an error.
 Lines read_control_lines(const std::string& path, size_t max_line = 1000);
+/// The same rules over text already read (status found or error).
+Lines parse_control_lines(std::string_view data, size_t max_line = 1000);
 
 /// Parses control/options text: "name=value" lines; '#' comments and blank lines ignored.
 /// Malformed lines are reported in `bad` (line numbers, 1-based).

@@ -38,6 +38,10 @@ class Resolver {
   /// Resolves all queries in parallel; returns one Answer per query, in order.
   /// Nothing takes longer than timeout_ms in total: unfinished queries are temp_fail "timeout".
   virtual std::vector<Answer> resolve(const std::vector<Query>& queries, int timeout_ms) = 0;
+  /// One query, for lookups that depend on the last answer (SPF's recursion,
+  /// libspf2's SPF_dns_server_t layer). The caller keeps its overall deadline
+  /// and passes what is left of it.
+  virtual Answer query(const Query& q, int timeout_ms) { return resolve({q}, timeout_ms).front(); }
 };
 
 /// The real resolver (c-ares). Never null; a broken resolv.conf yields temp_fail answers.

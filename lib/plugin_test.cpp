@@ -2,11 +2,16 @@
 // one in smtpplugins: S/U/C applied before the next check, a terminal stops.
 #include "plugin.h"
 
+#include <cdb.h>
 #include <check.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdexcept>
 
 #include "check_main.h"
+#include "fakes/fake_deps.h"
 #include "testutil.h"
 
 using namespace spp;
@@ -136,6 +141,54 @@ START_TEST(test_plugin_fail_knob) {
 }
 END_TEST
 
+// The seams a check reaches the world through: the real ones, and the fake
+// every check's unit tests use (tests/fakes/fake_deps.h).
+static void make_cdb(const std::string& path) {
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
+  struct cdb_make m;
+  cdb_make_start(&m, fd);
+  cdb_make_add(&m, "joe", 3, "1", 1);
+  cdb_make_finish(&m);
+  close(fd);
+}
+
+START_TEST(test_plugin_real_deps) {
+  spp::testing::TempHome home;
+  home.write("control/list", "# c\na  \nb\n");
+  make_cdb(home.control("users.cdb"));
+  Deps deps;
+  Lines l = deps.read_lines(home.control("list"));
+  ck_assert(l.status == Lookup::found && l.lines.size() == 2 && l.lines[0] == "a");
+  ck_assert(deps.read_lines(home.control("none")).status == Lookup::missing);
+  ck_assert(deps.cdb_find(home.control("users.cdb"), "joe").status == Lookup::found);
+  ck_assert(deps.cdb_find(home.control("users.cdb"), "ann").status == Lookup::missing);  // the open db is reused
+  ck_assert(deps.cdb_find(home.control("none.cdb"), "joe").status == Lookup::missing);
+  ck_assert_int_eq(mkfifo(home.control("fifo.cdb").c_str(), 0644), 0);
+  ck_assert(deps.cdb_find(home.control("fifo.cdb"), "joe").status == Lookup::error);  // and no hang
+  long long t0 = deps.monotonic_ms();
+  ck_assert(deps.monotonic_ms() >= t0);
+  ck_assert(deps.wall_seconds() > 1700000000LL);
+}
+END_TEST
+
+START_TEST(test_plugin_fake_deps) {
+  spp::testing::FakeDeps deps;
+  deps.files["/h/.qmail-joe"] = "# x\n./Maildir/\n";
+  deps.cdbs["/u/cdb"]["!joe-"] = "joe";
+  deps.unreadable.insert("/h/.qmail-ann");
+  Lines l = deps.read_lines("/h/.qmail-joe");
+  ck_assert(l.status == Lookup::found && l.lines.size() == 1 && l.lines[0] == "./Maildir/");
+  ck_assert(deps.read_lines("/h/.qmail-ann").status == Lookup::error);
+  ck_assert(deps.read_lines("/h/.qmail-bob").status == Lookup::missing);
+  ck_assert(deps.cdb_find("/u/cdb", "!joe-").value == "joe");
+  deps.sleep_seconds(3);
+  ck_assert(deps.slept == 3 && deps.monotonic_ms() == 3000);
+  deps.resolver.set("example.com", RRType::mx, spp::testing::found({"10 mx.example.com"}));
+  Answer a = deps.dns().query({"example.com", RRType::mx}, 1000);
+  ck_assert(a.records.size() == 1 && a.records[0] == "10 mx.example.com");
+}
+END_TEST
+
 START_TEST(test_plugin_hook_names) {
   ck_assert(hook_from_name("connection") == Hook::connect);
   ck_assert(hook_from_name("connect") == Hook::connect);
@@ -156,6 +209,8 @@ int main() {
   tcase_add_test(tc, test_plugin_hook_names);
   tcase_add_test(tc, test_plugin_per_hook_order);
   tcase_add_test(tc, test_plugin_fail_knob);
+  tcase_add_test(tc, test_plugin_real_deps);
+  tcase_add_test(tc, test_plugin_fake_deps);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);
 }
