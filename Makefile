@@ -264,23 +264,25 @@ $(B)/patches/src/%_fuzz: patches/src/%_fuzz.c $(PATCHES_SRCS)
 	$(CC) $(PATCHES_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer -Ipatches/src -o $@ $< $(PATCHES_LIB_SRCS)
 endif
 
-.PHONY: fuzz fuzz-build fuzz-run
+.PHONY: fuzz fuzz-build fuzz-run $(FUZZ_RUNS)
 fuzz:
 	@scripts/deps fuzz
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-build
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run
 
 fuzz-build: $(addprefix $(B)/,$(FUZZ_TARGETS))
 
-# One target after another; each prints libFuzzer's final stats line.
-fuzz-run: fuzz-build
-	@for t in $(FUZZ_TARGETS); do \
-	  seeds=$$(dirname $$t)/corpus/$$(basename $$t); out=$(B)/corpus/$$(basename $$t); \
-	  mkdir -p $$out; echo "== $$t ($(FUZZ_SECONDS)s)"; \
-	  $(B)/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(B)/$$(basename $$t)- \
-	    $$out $$seeds > $(B)/$$(basename $$t).log 2>&1 \
-	    || { tail -n 40 $(B)/$$(basename $$t).log; echo "fuzz: $$t FAILED (log $(B)/$$(basename $$t).log)"; exit 1; }; \
-	  grep -E '^stat::number_of_executed_units|^Done' $(B)/$$(basename $$t).log | tr '\n' ' '; echo; \
-	done
+# Each target a make goal, so `make fuzz -j2` runs two at once; each prints
+# libFuzzer's executed-units count. A crash stops with the input's path.
+FUZZ_RUNS := $(addprefix fuzz-run/,$(FUZZ_TARGETS))
+fuzz-run: $(FUZZ_RUNS)
+$(FUZZ_RUNS): fuzz-run/%: $(B)/%
+	@t=$*; name=$$(basename $$t); seeds=$$(dirname $$t)/corpus/$$name; out=$(B)/corpus/$$name; \
+	mkdir -p $$out; \
+	if $(B)/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=$(B)/$$name- $$out $$seeds > $(B)/$$name.log 2>&1; then \
+	  echo "fuzz: $$t: $$(grep -m1 '^stat::number_of_executed_units' $(B)/$$name.log | tr -s ' ' | cut -d' ' -f2) runs in $(FUZZ_SECONDS) s, no failure"; \
+	else tail -n 40 $(B)/$$name.log; echo "fuzz: $$t FAILED (log $(B)/$$name.log)"; exit 1; fi
 
 # Test programs other sections added to TESTS (prerequisites expand when read: keep this last).
 check-build: $(filter $(B)/%,$(TESTS))
