@@ -15,7 +15,8 @@
 #define BNCOPT_BAD -2    /* value present but not valid: default + log */
 
 #define BNCOPT_VALMAX 256     /* longest value kept; longer ones are BAD */
-#define BNCOPT_FILEMAX 65536  /* bytes of control/options considered */
+#define BNCOPT_FILEMAX 1048576 /* a longer control/options (or control/NAME)
+                                * is an ERROR, never read in part */
 #define BNCOPT_WHYMAX 300
 #define BNCOPT_SHOWMAX 33     /* bytes of a bad value shown in a log line, + NUL */
 
@@ -32,13 +33,14 @@ int bncopt_firstline(const char *buf, unsigned int len,
 /* pure: decimal number 0..max, nothing else; 1 ok, 0 not */
 int bncopt_scannum(const char *s, unsigned long max, unsigned long *n);
 
-/* read a whole file (at most max bytes); 1 read, 0 missing, -1 error */
-int bncopt_readfile(const char *path, char *buf, unsigned int max,
-                    unsigned int *len);
-/* read DIR/control/NAME (at most max bytes); 1 read, 0 missing,
- * -1 error (bncopt_why says why) */
-int bncopt_readcontrol(const char *dir, const char *name, char *buf,
-                       unsigned int max, unsigned int *len);
+/* the one reader of control files: DIR/control/NAME, which must be a
+ * regular file (it is opened without blocking, so a FIFO cannot hang the
+ * caller), read whole into a malloc'd *buf of *len bytes (not
+ * NUL-terminated; the caller free()s it).  A file longer than max bytes
+ * gives its first max bytes if flagcut, else ERROR.  FOUND, ABSENT (no
+ * such file: *buf is 0) or ERROR (bncopt_why says why) */
+int bncopt_readcontrol(const char *dir, const char *name, unsigned int max,
+                       int flagcut, char **buf, unsigned int *len);
 /* pure: val for a log or report line: at most outmax - 1 bytes, bytes
  * outside 32..126 as '?', NUL-terminated */
 void bncopt_printable(const char *val, char *out, unsigned int outmax);

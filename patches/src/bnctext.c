@@ -7,6 +7,7 @@
 #ifndef BNCTEXT_C
 #define BNCTEXT_C
 
+#include <stdlib.h>
 #include <string.h>
 #include "bncopt.c"
 #include "bnctext.h"
@@ -133,16 +134,19 @@ int bnctext_message(const char *in, unsigned int len, char *out,
 int bnctext_read(const char *dir, const char *name, int flagsubject,
                  char *out, unsigned int outmax)
 {
-  char buf[BNCTEXT_MSGRAW];
+  char *buf;
   unsigned int len;
   int r;
 
   out[0] = 0;
   bncopt_why[0] = 0;
-  r = bncopt_readcontrol(dir, name, buf, sizeof buf, &len);
-  if (r != 1) return r;
-  if (flagsubject) return bnctext_subject(buf, len, out, outmax);
-  return bnctext_message(buf, len, out, outmax);
+  /* only the first BNCTEXT_MSGRAW bytes count: a longer file is cut */
+  r = bncopt_readcontrol(dir, name, BNCTEXT_MSGRAW, 1, &buf, &len);
+  if (r != BNCOPT_FOUND) return r;
+  if (flagsubject) r = bnctext_subject(buf, len, out, outmax);
+  else r = bnctext_message(buf, len, out, outmax);
+  free(buf);
+  return r;
 }
 
 int bnctext_readall(const char *dir, struct bnctext *t)
