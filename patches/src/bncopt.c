@@ -2,7 +2,7 @@
  *
  * Contract: see bncopt.h.  control/options holds one "name=value" per
  * line; white space around name and value is ignored, lines starting with
- * '#' are comments, CR before LF is ignored, the first match wins and
+ * '#' are comments, CR before LF is ignored, the last match wins and
  * unknown names are ignored.  A missing file is not an error.  A file that
  * exists but cannot be read gives BNCOPT_ERROR; the callers then behave as
  * if the option were unset (stock qmail) and log bncopt_why.
@@ -46,7 +46,12 @@ int bncopt_parse(const char *buf, unsigned int len, const char *name,
 {
   unsigned int pos = 0;
   unsigned int namelen = strlen(name);
+  unsigned int vpos = 0;
+  unsigned int vlen = 0;
+  int found = 0;
 
+  /* the last "name=value" line wins, as in a shell file sourced top to
+   * bottom (and as the C++ plugins read control/options) */
   while (pos < len) {
     unsigned int end = pos;
     unsigned int i;
@@ -62,12 +67,15 @@ int bncopt_parse(const char *buf, unsigned int len, const char *name,
       if (k < end && buf[k] == '=') {
         ++k;
         while (k < end && bncopt_isspace(buf[k])) ++k;
-        return bncopt_copy(buf + k, end - k, val, valmax);
+        vpos = k;
+        vlen = end - k;
+        found = 1;
       }
     }
     pos = end + 1;
   }
-  return 0;
+  if (!found) return 0;
+  return bncopt_copy(buf + vpos, vlen, val, valmax);
 }
 
 int bncopt_firstline(const char *buf, unsigned int len, char *val,

@@ -2,7 +2,9 @@
  *
  * A setting NAME is looked up, in this order:
  *   1. the first line of control/NAME (an empty first line counts as unset);
- *   2. the first "NAME=value" line of control/options;
+ *   2. the last "NAME=value" line of control/options (a name given twice:
+ *      the later line wins, as in a shell file sourced top to bottom, and
+ *      as the C++ plugins read it);
  *   3. the caller's default.
  * Only libc is used, so the functions are unit-tested without a qmail tree.
  */
@@ -23,7 +25,8 @@
 /* why the last bncopt_get()/bncopt_getnum() returned ERROR or BAD */
 extern char bncopt_why[BNCOPT_WHYMAX];
 
-/* pure: find NAME in the text of control/options; 1 found, 0 not, -1 too long */
+/* pure: the value of the last NAME= line of the text of control/options;
+ * 1 found, 0 not, -1 too long (that last value) */
 int bncopt_parse(const char *buf, unsigned int len, const char *name,
                  char *val, unsigned int valmax);
 /* pure: the first line of a control file, trailing white space removed;
