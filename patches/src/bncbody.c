@@ -31,7 +31,7 @@ int bncbody_read(const char *dir, int *limited, unsigned long *limit)
   *limited = 0;
   *limit = 0;
   r = bncopt_get(dir, "bouncebody", val, sizeof val);
-  if (r != BNCOPT_FOUND) return r;
+  if (r != BNCSTAT_FOUND) return r;
   if (bncbody_parse(val, limited, limit)) return r;
   bncopt_printable(val, shown, sizeof shown);
   snprintf(bncopt_why, sizeof bncopt_why,
@@ -39,7 +39,7 @@ int bncbody_read(const char *dir, int *limited, unsigned long *limit)
            shown, BNCBODY_NMAX);
   *limited = 0;
   *limit = 0;
-  return BNCOPT_BAD;
+  return BNCSTAT_BAD;
 }
 
 static void bncbody_emit(struct bncbody *b, const char *s, unsigned int n)

@@ -4,7 +4,7 @@
  * line; white space around name and value is ignored, lines starting with
  * '#' are comments, CR before LF is ignored, the last match wins and
  * unknown names are ignored.  A missing file is not an error.  A file that
- * exists but cannot be read gives BNCOPT_ERROR; the callers then behave as
+ * exists but cannot be read gives BNCSTAT_ERROR; the callers then behave as
  * if the option were unset (stock qmail) and log bncopt_why.
  *
  * The qmail programs #include this file (it is guarded against double
@@ -125,12 +125,12 @@ int bncopt_readcontrol(const char *dir, const char *name, unsigned int max,
   *len = 0;
   if (strlen(dir) + strlen(name) + sizeof "/control/" > sizeof path) {
     snprintf(bncopt_why, sizeof bncopt_why, "control/%s: path too long", name);
-    return BNCOPT_ERROR;
+    return BNCSTAT_ERROR;
   }
   sprintf(path, "%s/control/%s", dir, name);
   fd = open(path, O_RDONLY | O_NONBLOCK);
   if (fd == -1) {
-    if (errno == ENOENT) return BNCOPT_ABSENT;
+    if (errno == ENOENT) return BNCSTAT_ABSENT;
     goto syserr;
   }
   f = fdopen(fd, "r");
@@ -140,7 +140,7 @@ int bncopt_readcontrol(const char *dir, const char *name, unsigned int max,
     fclose(f);
     snprintf(bncopt_why, sizeof bncopt_why,
              "control/%s is not a regular file", name);
-    return BNCOPT_ERROR;
+    return BNCSTAT_ERROR;
   }
   /* room for the whole file and one byte more, to see that it is longer
    * than max (it may also grow while we read) */
@@ -176,18 +176,18 @@ int bncopt_readcontrol(const char *dir, const char *name, unsigned int max,
       free(b);
       snprintf(bncopt_why, sizeof bncopt_why,
                "control/%s is larger than %u bytes", name, max);
-      return BNCOPT_ERROR;
+      return BNCSTAT_ERROR;
     }
     n = max;
   }
   *buf = b;
   *len = (unsigned int) n;
-  return BNCOPT_FOUND;
+  return BNCSTAT_FOUND;
 
  syserr:
   snprintf(bncopt_why, sizeof bncopt_why, "unable to read control/%s: %s",
            name, strerror(errno));
-  return BNCOPT_ERROR;
+  return BNCSTAT_ERROR;
 }
 
 void bncopt_printable(const char *val, char *out, unsigned int outmax)
@@ -211,29 +211,29 @@ int bncopt_get(const char *dir, const char *name, char *val,
 
   bncopt_why[0] = 0;
   r = bncopt_readcontrol(dir, name, BNCOPT_FILEMAX, 0, &file, &len);
-  if (r == BNCOPT_ERROR) return BNCOPT_ERROR;
-  if (r == BNCOPT_FOUND) {
+  if (r == BNCSTAT_ERROR) return BNCSTAT_ERROR;
+  if (r == BNCSTAT_FOUND) {
     r = bncopt_firstline(file, len, val, valmax);
     free(file);
-    if (r == 1) return BNCOPT_FOUND;
+    if (r == 1) return BNCSTAT_FOUND;
     if (r == -1) {
       snprintf(bncopt_why, sizeof bncopt_why,
                "control/%s: first line too long", name);
-      return BNCOPT_BAD;
+      return BNCSTAT_BAD;
     }
   }
 
   r = bncopt_readcontrol(dir, "options", BNCOPT_FILEMAX, 0, &file, &len);
-  if (r != BNCOPT_FOUND) return r;
+  if (r != BNCSTAT_FOUND) return r;
   r = bncopt_parse(file, len, name, val, valmax);
   free(file);
   if (r == -1) {
     snprintf(bncopt_why, sizeof bncopt_why,
              "control/options: value of %s too long", name);
-    return BNCOPT_BAD;
+    return BNCSTAT_BAD;
   }
-  if (r == 0 || !val[0]) return BNCOPT_ABSENT;
-  return BNCOPT_FOUND;
+  if (r == 0 || !val[0]) return BNCSTAT_ABSENT;
+  return BNCSTAT_FOUND;
 }
 
 int bncopt_getnum(const char *dir, const char *name, unsigned long max,
@@ -244,13 +244,13 @@ int bncopt_getnum(const char *dir, const char *name, unsigned long max,
   int r;
 
   r = bncopt_get(dir, name, val, sizeof val);
-  if (r != BNCOPT_FOUND) return r;
-  if (bncopt_scannum(val, max, n)) return BNCOPT_FOUND;
+  if (r != BNCSTAT_FOUND) return r;
+  if (bncopt_scannum(val, max, n)) return BNCSTAT_FOUND;
   bncopt_printable(val, shown, sizeof shown);
   snprintf(bncopt_why, sizeof bncopt_why,
            "%s=%s is not a number from 0 to %lu; using %lu", name, shown,
            max, *n);
-  return BNCOPT_BAD;
+  return BNCSTAT_BAD;
 }
 
 #endif

@@ -11,10 +11,7 @@
 #ifndef BNCOPT_H
 #define BNCOPT_H
 
-#define BNCOPT_ABSENT 0  /* set nowhere: use the default */
-#define BNCOPT_FOUND 1   /* value copied out */
-#define BNCOPT_ERROR -1  /* a file exists but cannot be read: default + log */
-#define BNCOPT_BAD -2    /* value present but not valid: default + log */
+#include "bncstat.h"  /* FOUND 1, ABSENT 0, ERROR -1, BAD -2 */
 
 #define BNCOPT_VALMAX 256     /* longest value kept; longer ones are BAD */
 #define BNCOPT_FILEMAX 1048576 /* a longer control/options (or control/NAME)
@@ -22,7 +19,7 @@
 #define BNCOPT_WHYMAX 300
 #define BNCOPT_SHOWMAX 33     /* bytes of a bad value shown in a log line, + NUL */
 
-/* why the last bncopt_get()/bncopt_getnum() returned ERROR or BAD */
+/* why the last lookup returned BNCSTAT_ERROR or BNCSTAT_BAD */
 extern char bncopt_why[BNCOPT_WHYMAX];
 
 /* pure: the value of the last NAME= line of the text of control/options;

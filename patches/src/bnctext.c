@@ -142,7 +142,7 @@ int bnctext_read(const char *dir, const char *name, int flagsubject,
   bncopt_why[0] = 0;
   /* only the first BNCTEXT_MSGRAW bytes count: a longer file is cut */
   r = bncopt_readcontrol(dir, name, BNCTEXT_MSGRAW, 1, &buf, &len);
-  if (r != BNCOPT_FOUND) return r;
+  if (r != BNCSTAT_FOUND) return r;
   if (flagsubject) r = bnctext_subject(buf, len, out, outmax);
   else r = bnctext_message(buf, len, out, outmax);
   free(buf);

@@ -146,20 +146,20 @@ START_TEST(test_bncopt_precedence)
   char v[64];
   unsigned long n;
 
-  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCOPT_ABSENT);
+  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCSTAT_ABSENT);
   writefile("options", "strictbounce=1\ntemperror=2\n");
-  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCOPT_FOUND);
+  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCSTAT_FOUND);
   ck_assert_str_eq(v, "2");
   writefile("temperror", "3\n");                  /* own file wins */
-  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCOPT_FOUND);
+  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCSTAT_FOUND);
   ck_assert_str_eq(v, "3");
   writefile("temperror", "\n");                   /* empty own file: options */
-  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCOPT_FOUND);
+  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCSTAT_FOUND);
   ck_assert_str_eq(v, "2");
   n = 0;
-  ck_assert_int_eq(bncopt_getnum(tmpdir, "strictbounce", 2, &n), BNCOPT_FOUND);
+  ck_assert_int_eq(bncopt_getnum(tmpdir, "strictbounce", 2, &n), BNCSTAT_FOUND);
   ck_assert_uint_eq(n, 1);
-  ck_assert_int_eq(bncopt_get(tmpdir, "bouncebody", v, sizeof v), BNCOPT_ABSENT);
+  ck_assert_int_eq(bncopt_get(tmpdir, "bouncebody", v, sizeof v), BNCSTAT_ABSENT);
 }
 END_TEST
 
@@ -169,13 +169,13 @@ START_TEST(test_bncopt_bad_values)
 
   writefile("options", "temperror=abc\nstrictbounce=7\n");
   n = 0;
-  ck_assert_int_eq(bncopt_getnum(tmpdir, "temperror", 3, &n), BNCOPT_BAD);
+  ck_assert_int_eq(bncopt_getnum(tmpdir, "temperror", 3, &n), BNCSTAT_BAD);
   ck_assert_uint_eq(n, 0);
   ck_assert_str_eq(bncopt_why, "temperror=abc is not a number from 0 to 3; using 0");
-  ck_assert_int_eq(bncopt_getnum(tmpdir, "strictbounce", 2, &n), BNCOPT_BAD);
+  ck_assert_int_eq(bncopt_getnum(tmpdir, "strictbounce", 2, &n), BNCSTAT_BAD);
   ck_assert_str_eq(bncopt_why, "strictbounce=7 is not a number from 0 to 2; using 0");
   writefile("temperror", "1\001\n");
-  ck_assert_int_eq(bncopt_getnum(tmpdir, "temperror", 3, &n), BNCOPT_BAD);
+  ck_assert_int_eq(bncopt_getnum(tmpdir, "temperror", 3, &n), BNCSTAT_BAD);
   ck_assert_str_eq(bncopt_why, "temperror=1? is not a number from 0 to 3; using 0");
 }
 END_TEST
@@ -188,7 +188,7 @@ START_TEST(test_bncopt_unreadable)
   /* a directory where a file is expected: said as such, not as EIO */
   snprintf(path, sizeof path, "%s/control/options", tmpdir);
   ck_assert_int_eq(mkdir(path, 0755), 0);
-  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCOPT_ERROR);
+  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCSTAT_ERROR);
   ck_assert_str_eq(bncopt_why, "control/options is not a regular file");
 }
 END_TEST
@@ -214,27 +214,27 @@ START_TEST(test_bncopt_readcontrol)
   char dir[1100];
   unsigned int len = 99;
 
-  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "nosuch", 16, 0, &buf, &len), BNCOPT_ABSENT);
+  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "nosuch", 16, 0, &buf, &len), BNCSTAT_ABSENT);
   ck_assert_uint_eq(len, 0);
   ck_assert_ptr_null(buf);
   writefile("x", "0123456789abcdefghij");
-  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "x", 16, 1, &buf, &len), BNCOPT_FOUND);
+  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "x", 16, 1, &buf, &len), BNCSTAT_FOUND);
   ck_assert_uint_eq(len, 16);                     /* flagcut: the first max bytes */
   ck_assert(!memcmp(buf, "0123456789abcdef", 16));
   free(buf);
-  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "x", 16, 0, &buf, &len), BNCOPT_ERROR);
+  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "x", 16, 0, &buf, &len), BNCSTAT_ERROR);
   ck_assert_str_eq(bncopt_why, "control/x is larger than 16 bytes");
-  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "x", 20, 0, &buf, &len), BNCOPT_FOUND);
+  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "x", 20, 0, &buf, &len), BNCSTAT_FOUND);
   ck_assert_uint_eq(len, 20);                     /* exactly max: whole */
   ck_assert(!memcmp(buf, "0123456789abcdefghij", 20));
   free(buf);
   writefile("x", "");
-  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "x", 20, 0, &buf, &len), BNCOPT_FOUND);
+  ck_assert_int_eq(bncopt_readcontrol(tmpdir, "x", 20, 0, &buf, &len), BNCSTAT_FOUND);
   ck_assert_uint_eq(len, 0);
   free(buf);
   memset(dir, 'd', sizeof dir - 1);
   dir[sizeof dir - 1] = 0;
-  ck_assert_int_eq(bncopt_readcontrol(dir, "x", 16, 0, &buf, &len), BNCOPT_ERROR);
+  ck_assert_int_eq(bncopt_readcontrol(dir, "x", 16, 0, &buf, &len), BNCSTAT_ERROR);
   ck_assert_str_eq(bncopt_why, "control/x: path too long");
 }
 END_TEST
@@ -258,24 +258,24 @@ START_TEST(test_bncopt_not_regular)
   int l;
 
   mkfifo_control("options");
-  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCOPT_ERROR);
+  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCSTAT_ERROR);
   ck_assert_str_eq(bncopt_why, "control/options is not a regular file");
-  ck_assert_int_eq(bncopt_getnum(tmpdir, "strictbounce", 2, &n), BNCOPT_ERROR);
+  ck_assert_int_eq(bncopt_getnum(tmpdir, "strictbounce", 2, &n), BNCSTAT_ERROR);
   ck_assert_uint_eq(n, 7);                       /* caller's default kept */
 
   mkfifo_control("temperror");
-  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCOPT_ERROR);
+  ck_assert_int_eq(bncopt_get(tmpdir, "temperror", v, sizeof v), BNCSTAT_ERROR);
   ck_assert_str_eq(bncopt_why, "control/temperror is not a regular file");
 
   snprintf(path, sizeof path, "%s/control/bouncebody", tmpdir);
   ck_assert_int_eq(mkdir(path, 0755), 0);
-  ck_assert_int_eq(bncbody_read(tmpdir, &l, &n), BNCOPT_ERROR);
+  ck_assert_int_eq(bncbody_read(tmpdir, &l, &n), BNCSTAT_ERROR);
   ck_assert_str_eq(bncopt_why, "control/bouncebody is not a regular file");
   ck_assert_int_eq(l, 0);                        /* all: stock */
 
   snprintf(path, sizeof path, "%s/control/strictbounce", tmpdir);
   ck_assert_int_eq(symlink("/dev/null", path), 0);  /* a character device */
-  ck_assert_int_eq(bncstrict_read(tmpdir, &n), BNCOPT_ERROR);
+  ck_assert_int_eq(bncstrict_read(tmpdir, &n), BNCSTAT_ERROR);
   ck_assert_str_eq(bncopt_why, "control/strictbounce is not a regular file");
   ck_assert_uint_eq(n, 0);
 }
@@ -299,7 +299,7 @@ START_TEST(test_bncip_not_regular)
   struct bncip b;
 
   mkfifo_control("bouncingip");
-  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCOPT_ERROR);
+  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCSTAT_ERROR);
   ck_assert_str_eq(bncopt_why, "control/bouncingip is not a regular file");
 }
 END_TEST
@@ -333,12 +333,12 @@ START_TEST(test_bncopt_options_large)
   snprintf(path, sizeof path, "%s/control/options", tmpdir);
   ck_assert_int_eq(stat(path, &st), 0);
   ck_assert_int_gt(st.st_size, 65536);
-  ck_assert_int_eq(bncopt_get(tmpdir, "bouncebody", v, sizeof v), BNCOPT_FOUND);
+  ck_assert_int_eq(bncopt_get(tmpdir, "bouncebody", v, sizeof v), BNCSTAT_FOUND);
   ck_assert_str_eq(v, "12345");
 
   /* over the cap: refused with a clear reason, never misread */
   write_options_padded(BNCOPT_FILEMAX + 10, "bouncebody=1\n");
-  ck_assert_int_eq(bncopt_get(tmpdir, "bouncebody", v, sizeof v), BNCOPT_ERROR);
+  ck_assert_int_eq(bncopt_get(tmpdir, "bouncebody", v, sizeof v), BNCSTAT_ERROR);
   ck_assert_msg(strstr(bncopt_why, "control/options") != NULL
                 && strstr(bncopt_why, "1048576") != NULL, "why: %s", bncopt_why);
 }
@@ -350,10 +350,10 @@ START_TEST(test_bncopt_last_wins)
   unsigned long n = 0;
 
   writefile("options", "temperror=1\nstrictbounce=2\ntemperror=3\n");
-  ck_assert_int_eq(bncopt_getnum(tmpdir, "temperror", 3, &n), BNCOPT_FOUND);
+  ck_assert_int_eq(bncopt_getnum(tmpdir, "temperror", 3, &n), BNCSTAT_FOUND);
   ck_assert_uint_eq(n, 3);
   writefile("options", "temperror=abc\ntemperror=2\n");
-  ck_assert_int_eq(bncopt_getnum(tmpdir, "temperror", 3, &n), BNCOPT_FOUND);
+  ck_assert_int_eq(bncopt_getnum(tmpdir, "temperror", 3, &n), BNCSTAT_FOUND);
   ck_assert_uint_eq(n, 2);
 }
 END_TEST
@@ -370,15 +370,17 @@ START_TEST(test_bncstat_shared)
   longval[sizeof longval - 2] = '\n';
   longval[sizeof longval - 1] = 0;
   writefile("bouncingip", longval);                  /* too long: bad */
-  ck_assert_int_eq(bncopt_get(tmpdir, "bouncingip", v, sizeof v), -2);
-  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), -2);
+  ck_assert_int_eq(bncopt_get(tmpdir, "bouncingip", v, sizeof v), BNCSTAT_BAD);
+  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCSTAT_BAD);
   snprintf(path, sizeof path, "%s/control/bouncingip", tmpdir);
   ck_assert_int_eq(unlink(path), 0);
   ck_assert_int_eq(mkdir(path, 0755), 0);            /* unreadable: error */
-  ck_assert_int_eq(bncopt_get(tmpdir, "bouncingip", v, sizeof v), -1);
-  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), -1);
+  ck_assert_int_eq(bncopt_get(tmpdir, "bouncingip", v, sizeof v), BNCSTAT_ERROR);
+  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCSTAT_ERROR);
   writefile("outgoingip", "mail.example.com\n");     /* not an address: bad */
-  ck_assert_int_eq(bncip_choose(tmpdir, "a@b", &b), -2);
+  ck_assert_int_eq(bncip_choose(tmpdir, "a@b", &b), BNCSTAT_BAD);
+  ck_assert_int_eq(BNCSTAT_ERROR, -1);                /* the numbering itself */
+  ck_assert_int_eq(BNCSTAT_BAD, -2);
 }
 END_TEST
 
@@ -420,32 +422,32 @@ START_TEST(test_bncip_choose)
 {
   struct bncip b;
 
-  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCIP_NONE);
-  ck_assert_int_eq(bncip_choose(tmpdir, "a@b", &b), BNCIP_NONE);
+  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCSTAT_ABSENT);
+  ck_assert_int_eq(bncip_choose(tmpdir, "a@b", &b), BNCSTAT_ABSENT);
   writefile("bouncingip", "127.0.0.2\n");
-  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCIP_BIND);
+  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCSTAT_FOUND);
   ck_assert_str_eq(b.control, "bouncingip");
   ck_assert_str_eq(b.text, "127.0.0.2");
   ck_assert_int_eq(b.ip[3], 2);
-  ck_assert_int_eq(bncip_choose(tmpdir, "#@[]", &b), BNCIP_BIND);
-  ck_assert_int_eq(bncip_choose(tmpdir, "a@b", &b), BNCIP_NONE);
+  ck_assert_int_eq(bncip_choose(tmpdir, "#@[]", &b), BNCSTAT_FOUND);
+  ck_assert_int_eq(bncip_choose(tmpdir, "a@b", &b), BNCSTAT_ABSENT);
   writefile("outgoingip", "127.0.0.3\n");
-  ck_assert_int_eq(bncip_choose(tmpdir, "a@b", &b), BNCIP_BIND);
+  ck_assert_int_eq(bncip_choose(tmpdir, "a@b", &b), BNCSTAT_FOUND);
   ck_assert_str_eq(b.control, "outgoingip");
   ck_assert_int_eq(b.ip[3], 3);
-  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCIP_BIND);
+  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCSTAT_FOUND);
   ck_assert_int_eq(b.ip[3], 2);
   writefile("bouncingip", "0.0.0.0\n");  /* explicit default: no fallback */
-  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCIP_NONE);
+  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCSTAT_ABSENT);
   writefile("bouncingip", "\n");         /* empty: as unset, outgoingip */
-  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCIP_BIND);
+  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCSTAT_FOUND);
   ck_assert_int_eq(b.ip[3], 3);
   writefile("bouncingip", "mail.example.com\n");
-  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCIP_BAD);
+  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCSTAT_BAD);
   ck_assert_str_eq(b.control, "bouncingip");
   ck_assert_str_eq(b.text, "mail.example.com");
   writefile("bouncingip", "1.2.3.4\tx\001\n");
-  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCIP_BAD);
+  ck_assert_int_eq(bncip_choose(tmpdir, "", &b), BNCSTAT_BAD);
   ck_assert_str_eq(b.text, "1.2.3.4?x?");
   writefile("options", "outgoingip=127.0.0.4\n");
   {
@@ -453,7 +455,7 @@ START_TEST(test_bncip_choose)
     snprintf(p, sizeof p, "%s/control/outgoingip", tmpdir);
     ck_assert_int_eq(unlink(p), 0);
   }
-  ck_assert_int_eq(bncip_choose(tmpdir, "a@b", &b), BNCIP_BIND);
+  ck_assert_int_eq(bncip_choose(tmpdir, "a@b", &b), BNCSTAT_FOUND);
   ck_assert_int_eq(b.ip[3], 4);
 }
 END_TEST
@@ -506,17 +508,17 @@ START_TEST(test_bnctemp_read)
 {
   unsigned long t = 99;
 
-  ck_assert_int_eq(bnctemp_read(tmpdir, &t), BNCOPT_ABSENT);
+  ck_assert_int_eq(bnctemp_read(tmpdir, &t), BNCSTAT_ABSENT);
   ck_assert_uint_eq(t, 0);
   writefile("options", "temperror=3\n");
-  ck_assert_int_eq(bnctemp_read(tmpdir, &t), BNCOPT_FOUND);
+  ck_assert_int_eq(bnctemp_read(tmpdir, &t), BNCSTAT_FOUND);
   ck_assert_uint_eq(t, 3);
   writefile("temperror", "4\n");
-  ck_assert_int_eq(bnctemp_read(tmpdir, &t), BNCOPT_BAD);
+  ck_assert_int_eq(bnctemp_read(tmpdir, &t), BNCSTAT_BAD);
   ck_assert_uint_eq(t, 0);
   ck_assert_str_eq(bncopt_why, "temperror=4 is not a number from 0 to 3; using 0");
   writefile("temperror", "one\n");
-  ck_assert_int_eq(bnctemp_read(tmpdir, &t), BNCOPT_BAD);
+  ck_assert_int_eq(bnctemp_read(tmpdir, &t), BNCSTAT_BAD);
   ck_assert_uint_eq(t, 0);
 }
 END_TEST
@@ -554,13 +556,13 @@ END_TEST
 START_TEST(test_bncstrict_read)
 {
   unsigned long s = 9;
-  ck_assert_int_eq(bncstrict_read(tmpdir, &s), BNCOPT_ABSENT);
+  ck_assert_int_eq(bncstrict_read(tmpdir, &s), BNCSTAT_ABSENT);
   ck_assert_uint_eq(s, 0);
   writefile("options", "strictbounce=2\n");
-  ck_assert_int_eq(bncstrict_read(tmpdir, &s), BNCOPT_FOUND);
+  ck_assert_int_eq(bncstrict_read(tmpdir, &s), BNCSTAT_FOUND);
   ck_assert_uint_eq(s, 2);
   writefile("options", "strictbounce=3\n");
-  ck_assert_int_eq(bncstrict_read(tmpdir, &s), BNCOPT_BAD);
+  ck_assert_int_eq(bncstrict_read(tmpdir, &s), BNCSTAT_BAD);
   ck_assert_uint_eq(s, 0);
 }
 END_TEST
@@ -976,16 +978,16 @@ START_TEST(test_bncbody_read)
 {
   int l = 9;
   unsigned long n = 9;
-  ck_assert_int_eq(bncbody_read(tmpdir, &l, &n), BNCOPT_ABSENT);
+  ck_assert_int_eq(bncbody_read(tmpdir, &l, &n), BNCSTAT_ABSENT);
   ck_assert_int_eq(l, 0);
   writefile("options", "bouncebody=headers\n");
-  ck_assert_int_eq(bncbody_read(tmpdir, &l, &n), BNCOPT_FOUND);
+  ck_assert_int_eq(bncbody_read(tmpdir, &l, &n), BNCSTAT_FOUND);
   ck_assert_int_eq(l, 1);
   writefile("bouncebody", "2000\n");
-  ck_assert_int_eq(bncbody_read(tmpdir, &l, &n), BNCOPT_FOUND);
+  ck_assert_int_eq(bncbody_read(tmpdir, &l, &n), BNCSTAT_FOUND);
   ck_assert_uint_eq(n, 2000);
   writefile("bouncebody", "half\n");
-  ck_assert_int_eq(bncbody_read(tmpdir, &l, &n), BNCOPT_BAD);
+  ck_assert_int_eq(bncbody_read(tmpdir, &l, &n), BNCSTAT_BAD);
   ck_assert_int_eq(l, 0);
   ck_assert(strstr(bncopt_why, "bouncebody=half is not all, headers or a number") != NULL);
 }
