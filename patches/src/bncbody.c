@@ -46,12 +46,12 @@ static void bncbody_emit(struct bncbody *b, const char *s, unsigned int n)
 {
   if (!n) return;
   b->put(b->ctx, s, n);
-  b->last = s[n - 1];
+  b->bol = s[n - 1] == '\n';
 }
 
 static void bncbody_newline(struct bncbody *b)
 {
-  if (b->last && b->last != '\n') bncbody_emit(b, "\n", 1);
+  if (!b->bol) bncbody_emit(b, "\n", 1);
 }
 
 static void bncbody_close(struct bncbody *b, int k)
@@ -293,7 +293,7 @@ void bncbody_init(struct bncbody *b, int limited, unsigned long limit,
   b->linecont = 0;
   b->lineemit = 0;
   bncbody_resetct(b);
-  b->last = 0;
+  b->bol = 1;
   b->put = put;
   b->ctx = ctx;
 }
