@@ -6,8 +6,9 @@
 #ifndef BNCBODY_C
 #define BNCBODY_C
 
+#include <stdio.h>
 #include <string.h>
-#include "bncopt.c"
+#include "bncopt.h"  /* the program #includes bncopt.c too */
 #include "bncbody.h"
 
 #define BNCBODY_HEADER 0

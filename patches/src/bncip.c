@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <string.h>
-#include "bncopt.c"
+#include "bncopt.h"  /* the program #includes bncopt.c too */
 #include "bncip.h"
 
 int bncip_isbounce(const char *sender)

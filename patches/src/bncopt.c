@@ -8,7 +8,10 @@
  * if the option were unset (stock qmail) and log bncopt_why.
  *
  * The qmail programs #include this file (it is guarded against double
- * inclusion), so the series needs no Makefile change.
+ * inclusion), so the series needs no Makefile change.  The other bnc*.c
+ * files include only bncopt.h, and each program #includes bncopt.c next
+ * to them: bncopt's functions are then defined once per program, and
+ * the files of patches/src also link as separate objects.
  */
 #ifndef BNCOPT_C
 #define BNCOPT_C

@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "bncopt.c"
+#include "bncopt.h"  /* the program #includes bncopt.c too */
 #include "bnctext.h"
 
 static const char bnctext_b64[] =
