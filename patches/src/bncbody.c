@@ -259,7 +259,12 @@ static void bncbody_line(struct bncbody *b, int final)
 
   if (final && !b->linecont && b->depth > 0
       && (k = bncbody_delim(b, s, n, &closing)) >= 0) {
-    while (b->depth > k + 1) bncbody_close(b, --b->depth);
+    /* inner multiparts left open end here; their closing delimiters are
+     * added only once something was cut: an uncut copy stays the original */
+    while (b->depth > k + 1) {
+      --b->depth;
+      if (b->cut) bncbody_close(b, b->depth);
+    }
     bncbody_newline(b);
     bncbody_emit(b, s, n);
     if (closing) {

@@ -62,8 +62,9 @@ int bnctext_subject(const char *in, unsigned int len, char *out,
   unsigned int o = 0;
   int flag8bit = 0;
 
+  if (!outmax) return 0;
+  out[0] = 0;  /* 0 leaves an empty string, whatever outmax is */
   if (outmax < 2) return 0;
-  out[0] = 0;
   for (i = 0; i < len && in[i] != '\n' && n < sizeof raw; ++i) {
     unsigned char c = (unsigned char) in[i];
     if (c == '\t') c = ' ';

@@ -706,6 +706,20 @@ START_TEST(test_bnctext_readall)
 }
 END_TEST
 
+/* found by bnctext_fuzz: with no room (outmax 1) the subject was left
+ * unterminated; "use the default" must leave an empty string */
+START_TEST(test_bnctext_subject_tiny_out)
+{
+  char out[4] = "zzz";
+
+  ck_assert_int_eq(bnctext_subject("x\n", 2, out, 1), 0);
+  ck_assert_str_eq(out, "");
+  memcpy(out, "zzz", 4);
+  ck_assert_int_eq(bnctext_message("x\n", 2, out, 1), 0);
+  ck_assert_str_eq(out, "");
+}
+END_TEST
+
 START_TEST(test_bnctext_readall_unreadable)
 {
   struct bnctext t;
@@ -835,6 +849,11 @@ static const struct {
     "Content-Type: multipart/mixed\n\n--b\n", 1, 0,
     "Content-Type: multipart/mixed\n\n\n" M },
   { "no final newline", "Subject: x\n\nabc", 1, 10, "Subject: x\n\nabc" },
+  { "uncut copy with an inner multipart left open stays the original (bncbody_fuzz)",
+    "Content-Type: multipart/mixed; boundary=o\n\n--o\nContent-Type: multipart/related; boundary=i\n\n"
+    "--i\n\nx\n--o--\n", 1, 100,
+    "Content-Type: multipart/mixed; boundary=o\n\n--o\nContent-Type: multipart/related; boundary=i\n\n"
+    "--i\n\nx\n--o--\n" },
   { "delimiter look-alikes are text",
     "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bxy\n--bb\n--b--x\n--c\n--b--\n", 1, 0,
     "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--b--\n\n" M },
@@ -1049,6 +1068,7 @@ static Suite *bounce_suite(void)
   tcase_add_test(tc, test_bnctext_subject_long_utf8);
   tcase_add_loop_test(tc, test_bnctext_message, 0, sizeof msg_rows / sizeof msg_rows[0]);
   tcase_add_test(tc, test_bnctext_message_cap);
+  tcase_add_test(tc, test_bnctext_subject_tiny_out);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("bounce-body");
