@@ -37,6 +37,11 @@ static int bncopt_isspace(char c)
 static int bncopt_copy(const char *s, unsigned int len, char *val,
                        unsigned int valmax)
 {
+  unsigned int i;
+
+  /* C code sees the value up to a NUL: end it there, then trim */
+  for (i = 0; i < len && s[i]; ++i) ;
+  len = i;
   while (len && bncopt_isspace(s[len - 1])) --len;
   if (len + 1 > valmax) return -1;
   memcpy(val, s, len);

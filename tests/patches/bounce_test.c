@@ -193,6 +193,19 @@ START_TEST(test_bncopt_unreadable)
 }
 END_TEST
 
+/* found by bncopt_fuzz: a NUL inside a value left trailing blanks in the
+ * C string; the value now ends at the NUL and is trimmed there */
+START_TEST(test_bncopt_value_nul)
+{
+  char v[16];
+
+  ck_assert_int_eq(bncopt_firstline("a \0b\n", 5, v, sizeof v), 1);
+  ck_assert_str_eq(v, "a");
+  ck_assert_int_eq(bncopt_parse("x=1 \0\t2\n", 8, "x", v, sizeof v), 1);
+  ck_assert_str_eq(v, "1");
+}
+END_TEST
+
 START_TEST(test_bncopt_printable)
 {
   char out[8];
@@ -1025,6 +1038,7 @@ static Suite *bounce_suite(void)
   tcase_add_loop_test(tc, test_bncopt_scannum, 0, sizeof num_rows / sizeof num_rows[0]);
   tcase_add_test(tc, test_bncopt_firstline);
   tcase_add_test(tc, test_bncopt_printable);
+  tcase_add_test(tc, test_bncopt_value_nul);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("options-files");
