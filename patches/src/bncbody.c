@@ -6,8 +6,9 @@
 #ifndef BNCBODY_C
 #define BNCBODY_C
 
+#include <stdio.h>
 #include <string.h>
-#include "bncopt.c"
+#include "bncopt.h"  /* the program #includes bncopt.c too */
 #include "bncbody.h"
 
 #define BNCBODY_HEADER 0
@@ -31,7 +32,7 @@ int bncbody_read(const char *dir, int *limited, unsigned long *limit)
   *limited = 0;
   *limit = 0;
   r = bncopt_get(dir, "bouncebody", val, sizeof val);
-  if (r != BNCOPT_FOUND) return r;
+  if (r != BNCSTAT_FOUND) return r;
   if (bncbody_parse(val, limited, limit)) return r;
   bncopt_printable(val, shown, sizeof shown);
   snprintf(bncopt_why, sizeof bncopt_why,
@@ -39,19 +40,19 @@ int bncbody_read(const char *dir, int *limited, unsigned long *limit)
            shown, BNCBODY_NMAX);
   *limited = 0;
   *limit = 0;
-  return BNCOPT_BAD;
+  return BNCSTAT_BAD;
 }
 
 static void bncbody_emit(struct bncbody *b, const char *s, unsigned int n)
 {
   if (!n) return;
   b->put(b->ctx, s, n);
-  b->last = s[n - 1];
+  b->bol = s[n - 1] == '\n';
 }
 
 static void bncbody_newline(struct bncbody *b)
 {
-  if (b->last && b->last != '\n') bncbody_emit(b, "\n", 1);
+  if (!b->bol) bncbody_emit(b, "\n", 1);
 }
 
 static void bncbody_close(struct bncbody *b, int k)
@@ -258,7 +259,12 @@ static void bncbody_line(struct bncbody *b, int final)
 
   if (final && !b->linecont && b->depth > 0
       && (k = bncbody_delim(b, s, n, &closing)) >= 0) {
-    while (b->depth > k + 1) bncbody_close(b, --b->depth);
+    /* inner multiparts left open end here; their closing delimiters are
+     * added only once something was cut: an uncut copy stays the original */
+    while (b->depth > k + 1) {
+      --b->depth;
+      if (b->cut) bncbody_close(b, b->depth);
+    }
     bncbody_newline(b);
     bncbody_emit(b, s, n);
     if (closing) {
@@ -293,7 +299,7 @@ void bncbody_init(struct bncbody *b, int limited, unsigned long limit,
   b->linecont = 0;
   b->lineemit = 0;
   bncbody_resetct(b);
-  b->last = 0;
+  b->bol = 1;
   b->put = put;
   b->ctx = ctx;
 }

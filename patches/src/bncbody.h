@@ -44,7 +44,9 @@ struct bncbody {
   unsigned int ctlen;
   int inct;
   int ctbad;
-  char last;             /* last byte written */
+  int bol;               /* at the start of a line: nothing written yet,
+                          * or the last byte written was LF (a NUL is
+                          * an ordinary byte) */
   bncbody_put put;
   void *ctx;
 };

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <string.h>
-#include "bncopt.c"
+#include "bncopt.h"  /* the program #includes bncopt.c too */
 #include "bncip.h"
 
 int bncip_isbounce(const char *sender)
@@ -52,13 +52,11 @@ static int bncip_lookup(const char *dir, const char *name, struct bncip *b)
   b->control = name;
   b->text[0] = 0;
   r = bncopt_get(dir, name, val, sizeof val);
-  if (r == BNCOPT_ERROR) return BNCIP_ERROR;
-  if (r == BNCOPT_BAD) return BNCIP_BAD;
-  if (r == BNCOPT_ABSENT) return BNCIP_NONE;
+  if (r != BNCSTAT_FOUND) return r;
   bncopt_printable(val, b->text, sizeof b->text);
-  if (!bncip_scan(val, b->ip)) return BNCIP_BAD;
-  if (!b->ip[0] && !b->ip[1] && !b->ip[2] && !b->ip[3]) return BNCIP_NONE;
-  return BNCIP_BIND;
+  if (!bncip_scan(val, b->ip)) return BNCSTAT_BAD;
+  if (!b->ip[0] && !b->ip[1] && !b->ip[2] && !b->ip[3]) return BNCSTAT_ABSENT;
+  return BNCSTAT_FOUND;
 }
 
 int bncip_choose(const char *dir, const char *sender, struct bncip *b)
@@ -67,7 +65,7 @@ int bncip_choose(const char *dir, const char *sender, struct bncip *b)
 
   if (bncip_isbounce(sender)) {
     r = bncip_lookup(dir, "bouncingip", b);
-    if (r != BNCIP_NONE || b->text[0]) return r;  /* set, even to 0.0.0.0 */
+    if (r != BNCSTAT_ABSENT || b->text[0]) return r;  /* set, even to 0.0.0.0 */
   }
   return bncip_lookup(dir, "outgoingip", b);
 }

@@ -9,10 +9,10 @@
 #ifndef BNCIP_H
 #define BNCIP_H
 
-#define BNCIP_NONE 0   /* no bind: stock */
-#define BNCIP_BIND 1   /* bind to ip[] */
-#define BNCIP_BAD -1   /* the control is not an IPv4 address: defer */
-#define BNCIP_ERROR -2 /* the control cannot be read: defer */
+#include "bncstat.h"
+/* bncip_choose: BNCSTAT_FOUND bind to ip[]; BNCSTAT_ABSENT no bind
+ * (stock); BNCSTAT_BAD the control is not an IPv4 address, BNCSTAT_ERROR
+ * it cannot be read: qmail-remote defers */
 
 struct bncip {
   unsigned char ip[4];

@@ -2,27 +2,28 @@
  *
  * A setting NAME is looked up, in this order:
  *   1. the first line of control/NAME (an empty first line counts as unset);
- *   2. the first "NAME=value" line of control/options;
+ *   2. the last "NAME=value" line of control/options (a name given twice:
+ *      the later line wins, as in a shell file sourced top to bottom, and
+ *      as the C++ plugins read it);
  *   3. the caller's default.
  * Only libc is used, so the functions are unit-tested without a qmail tree.
  */
 #ifndef BNCOPT_H
 #define BNCOPT_H
 
-#define BNCOPT_ABSENT 0  /* set nowhere: use the default */
-#define BNCOPT_FOUND 1   /* value copied out */
-#define BNCOPT_ERROR -1  /* a file exists but cannot be read: default + log */
-#define BNCOPT_BAD -2    /* value present but not valid: default + log */
+#include "bncstat.h"  /* FOUND 1, ABSENT 0, ERROR -1, BAD -2 */
 
 #define BNCOPT_VALMAX 256     /* longest value kept; longer ones are BAD */
-#define BNCOPT_FILEMAX 65536  /* bytes of control/options considered */
+#define BNCOPT_FILEMAX 1048576 /* a longer control/options (or control/NAME)
+                                * is an ERROR, never read in part */
 #define BNCOPT_WHYMAX 300
 #define BNCOPT_SHOWMAX 33     /* bytes of a bad value shown in a log line, + NUL */
 
-/* why the last bncopt_get()/bncopt_getnum() returned ERROR or BAD */
+/* why the last lookup returned BNCSTAT_ERROR or BNCSTAT_BAD */
 extern char bncopt_why[BNCOPT_WHYMAX];
 
-/* pure: find NAME in the text of control/options; 1 found, 0 not, -1 too long */
+/* pure: the value of the last NAME= line of the text of control/options;
+ * 1 found, 0 not, -1 too long (that last value) */
 int bncopt_parse(const char *buf, unsigned int len, const char *name,
                  char *val, unsigned int valmax);
 /* pure: the first line of a control file, trailing white space removed;
@@ -32,13 +33,14 @@ int bncopt_firstline(const char *buf, unsigned int len,
 /* pure: decimal number 0..max, nothing else; 1 ok, 0 not */
 int bncopt_scannum(const char *s, unsigned long max, unsigned long *n);
 
-/* read a whole file (at most max bytes); 1 read, 0 missing, -1 error */
-int bncopt_readfile(const char *path, char *buf, unsigned int max,
-                    unsigned int *len);
-/* read DIR/control/NAME (at most max bytes); 1 read, 0 missing,
- * -1 error (bncopt_why says why) */
-int bncopt_readcontrol(const char *dir, const char *name, char *buf,
-                       unsigned int max, unsigned int *len);
+/* the one reader of control files: DIR/control/NAME, which must be a
+ * regular file (it is opened without blocking, so a FIFO cannot hang the
+ * caller), read whole into a malloc'd *buf of *len bytes (not
+ * NUL-terminated; the caller free()s it).  A file longer than max bytes
+ * gives its first max bytes if flagcut, else ERROR.  FOUND, ABSENT (no
+ * such file: *buf is 0) or ERROR (bncopt_why says why) */
+int bncopt_readcontrol(const char *dir, const char *name, unsigned int max,
+                       int flagcut, char **buf, unsigned int *len);
 /* pure: val for a log or report line: at most outmax - 1 bytes, bytes
  * outside 32..126 as '?', NUL-terminated */
 void bncopt_printable(const char *val, char *out, unsigned int outmax);

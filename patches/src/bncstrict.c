@@ -3,7 +3,7 @@
 #define BNCSTRICT_C
 
 #include <string.h>
-#include "bncopt.c"
+#include "bncopt.h"  /* the program #includes bncopt.c too */
 #include "bncstrict.h"
 
 int bncstrict_class(const char *sender, unsigned long strictbounce)

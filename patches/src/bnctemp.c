@@ -2,7 +2,7 @@
 #ifndef BNCTEMP_C
 #define BNCTEMP_C
 
-#include "bncopt.c"
+#include "bncopt.h"  /* the program #includes bncopt.c too */
 #include "bnctemp.h"
 
 int bnctemp_applies(unsigned long temperror, int kind)

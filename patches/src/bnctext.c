@@ -7,8 +7,9 @@
 #ifndef BNCTEXT_C
 #define BNCTEXT_C
 
+#include <stdlib.h>
 #include <string.h>
-#include "bncopt.c"
+#include "bncopt.h"  /* the program #includes bncopt.c too */
 #include "bnctext.h"
 
 static const char bnctext_b64[] =
@@ -61,8 +62,9 @@ int bnctext_subject(const char *in, unsigned int len, char *out,
   unsigned int o = 0;
   int flag8bit = 0;
 
+  if (!outmax) return 0;
+  out[0] = 0;  /* 0 leaves an empty string, whatever outmax is */
   if (outmax < 2) return 0;
-  out[0] = 0;
   for (i = 0; i < len && in[i] != '\n' && n < sizeof raw; ++i) {
     unsigned char c = (unsigned char) in[i];
     if (c == '\t') c = ' ';
@@ -133,16 +135,19 @@ int bnctext_message(const char *in, unsigned int len, char *out,
 int bnctext_read(const char *dir, const char *name, int flagsubject,
                  char *out, unsigned int outmax)
 {
-  char buf[BNCTEXT_MSGRAW];
+  char *buf;
   unsigned int len;
   int r;
 
   out[0] = 0;
   bncopt_why[0] = 0;
-  r = bncopt_readcontrol(dir, name, buf, sizeof buf, &len);
-  if (r != 1) return r;
-  if (flagsubject) return bnctext_subject(buf, len, out, outmax);
-  return bnctext_message(buf, len, out, outmax);
+  /* only the first BNCTEXT_MSGRAW bytes count: a longer file is cut */
+  r = bncopt_readcontrol(dir, name, BNCTEXT_MSGRAW, 1, &buf, &len);
+  if (r != BNCSTAT_FOUND) return r;
+  if (flagsubject) r = bnctext_subject(buf, len, out, outmax);
+  else r = bnctext_message(buf, len, out, outmax);
+  free(buf);
+  return r;
 }
 
 int bnctext_readall(const char *dir, struct bnctext *t)

@@ -27,7 +27,8 @@
 #define BNCTEXT_MSGRAW 4000   /* bytes of message file read */
 #define BNCTEXT_MSGMAX 4100   /* room for the cleaned message */
 
-/* pure: 1 custom subject in out (NUL-terminated), 0 use the default */
+/* pure: 1 custom subject in out (NUL-terminated), 0 use the default
+ * (out is then the empty string, if outmax > 0) */
 int bnctext_subject(const char *in, unsigned int len, char *out,
                     unsigned int outmax);
 /* pure: 1 custom text in out (lines ending LF, no blank line), 0 none */

@@ -39,11 +39,22 @@ for s in notqmail-1.09 netqmail-1.06; do
     done
     check "patches/README.md describes $p" grep -qF "${p%.patch}" "$P/README.md"
   done
-  for f in $(cd "$P/src" && ls); do
+  # the C files that qmail gets (not the fuzz targets and their corpora)
+  for f in $(cd "$P/src" && ls *.[ch] | grep -v "_fuzz\.c$"); do
     n=$(grep -l "^+++ b/$f\$" "$P/$s"/*.patch | wc -l)
     check "$s: src/$f is added by exactly one patch" test "$n" -eq 1
   done
 done
+
+# comments name only bnc* files and functions that exist
+stale=
+for w in $(grep -ohE '\bbnc[a-z0-9_]*\.[ch]\b' "$P/src"/*.[ch] "$SRCDIR"/tests/patches/* | sort -u); do
+  [ -f "$P/src/$w" ] || stale="$stale $w"
+done
+for w in $(grep -ohE '\bbnc[a-z0-9_]+\(\)' "$P/src"/*.[ch] "$SRCDIR"/tests/patches/* | sort -u); do
+  grep -qE "^[a-z].*[ *]${w%()}\(" "$P/src"/*.c || stale="$stale $w"
+done
+check "comments name only bnc* files and functions that exist${stale:+ (stale:$stale)}" test -z "$stale"
 
 F=$(mktemp -d /tmp/sppq-fake.XXXXXX) || exit 1
 mkdir -p "$F/q" && echo '/* qslog2 */' > "$F/q/qmail-send.c"
