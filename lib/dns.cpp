@@ -164,9 +164,13 @@ int parse_addresses(const unsigned char* buf, int len, int rrtype, int size, int
   return ARES_SUCCESS;
 }
 
+}  // namespace
+
 // Turns one successful reply into records; NODATA (no record of the type,
 // e.g. only a CNAME) is not_found like NXDOMAIN.
-Answer parse_reply(RRType type, const unsigned char* buf, int len) {
+Answer parse_reply(RRType type, const unsigned char* buf, size_t size) {
+  if (size > 65535) return temp_fail("bad reply: too long");  // no DNS message is
+  int len = int(size);
   Answer out{DnsStatus::found, {}, ""};
   int rc = ARES_SUCCESS;
   switch (type) {
@@ -214,6 +218,8 @@ Answer parse_reply(RRType type, const unsigned char* buf, int len) {
   return out;
 }
 
+namespace {
+
 struct Pending {
   RRType type;
   Answer* answer;
@@ -224,7 +230,7 @@ void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* buf, int l
   auto* p = static_cast<Pending*>(arg);
   --*p->open;
   if (status == ARES_SUCCESS)
-    *p->answer = parse_reply(p->type, buf, len);
+    *p->answer = parse_reply(p->type, buf, len < 0 ? 0 : size_t(len));
   else if (status == ARES_ENOTFOUND || status == ARES_ENODATA)  // NXDOMAIN, NODATA
     *p->answer = Answer{DnsStatus::not_found, {}, ""};
   else
