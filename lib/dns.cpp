@@ -157,8 +157,11 @@ int parse_addresses(const unsigned char* buf, int len, int rrtype, int size, int
     int rdlen = p[8] << 8 | p[9];
     p += 10;
     if (end - p < rdlen) return ARES_EBADRESP;
+    // A record of the asked type with a wrong length is a broken reply, not
+    // "no such record": skipping it would read as "not listed".
+    if (type == rrtype && rdlen != size) return ARES_EBADRESP;
     char text[INET6_ADDRSTRLEN];
-    if (type == rrtype && rdlen == size && inet_ntop(family, p, text, sizeof text)) out.emplace_back(text);
+    if (type == rrtype && inet_ntop(family, p, text, sizeof text)) out.emplace_back(text);
     p += rdlen;
   }
   return ARES_SUCCESS;
@@ -214,6 +217,8 @@ Answer parse_reply(RRType type, const unsigned char* buf, size_t size) {
   }
   if (rc == ARES_ENODATA || (rc == ARES_SUCCESS && out.records.empty()))
     return Answer{DnsStatus::not_found, {}, ""};
+  // A malformed reply is a failed lookup (fail mode decides), never "not found".
+  if (rc == ARES_EBADRESP) return temp_fail("malformed reply");
   if (rc != ARES_SUCCESS) return temp_fail("bad reply: " + status_text(rc));
   return out;
 }
