@@ -22,14 +22,20 @@
 
 namespace {
 
-// One scratch file for the whole run (left in /tmp; fuzzing is not a test run).
+// One scratch file for the whole run, removed at exit.
+char g_dir[] = "/tmp/control_fuzz.XXXXXX";
+std::string g_file;
+void remove_scratch() {
+  unlink(g_file.c_str());
+  rmdir(g_dir);
+}
 const std::string& scratch() {
-  static const std::string path = [] {
-    char tmpl[] = "/tmp/control_fuzz.XXXXXX";
-    if (!mkdtemp(tmpl)) std::abort();
-    return std::string(tmpl) + "/file";
-  }();
-  return path;
+  if (g_file.empty()) {
+    if (!mkdtemp(g_dir)) std::abort();
+    g_file = std::string(g_dir) + "/file";
+    std::atexit(remove_scratch);
+  }
+  return g_file;
 }
 
 void write_file(const std::string& path, std::string_view content) {

@@ -25,15 +25,22 @@ namespace {
 
 using namespace spp;
 
-const std::string& home() {
-  static const std::string dir = [] {
-    char tmpl[] = "/tmp/tarpit_fuzz.XXXXXX";
-    if (!mkdtemp(tmpl)) std::abort();
-    std::string d(tmpl);
-    if (mkdir((d + "/control").c_str(), 0755) != 0) std::abort();
-    return d;
-  }();
-  return dir;
+// A scratch qmail home for the whole run, removed at exit.
+char g_home[] = "/tmp/tarpit_fuzz.XXXXXX";
+void remove_home() {
+  unlink((std::string(g_home) + "/control/tarpitcount").c_str());
+  unlink((std::string(g_home) + "/control/tarpitdelay").c_str());
+  rmdir((std::string(g_home) + "/control").c_str());
+  rmdir(g_home);
+}
+std::string home() {
+  static bool made = false;
+  if (!made) {
+    if (!mkdtemp(g_home) || mkdir((std::string(g_home) + "/control").c_str(), 0755) != 0) std::abort();
+    std::atexit(remove_home);
+    made = true;
+  }
+  return g_home;
 }
 
 void put_file(const std::string& name, const std::optional<std::string>& content) {
