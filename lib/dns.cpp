@@ -157,16 +157,23 @@ int parse_addresses(const unsigned char* buf, int len, int rrtype, int size, int
     int rdlen = p[8] << 8 | p[9];
     p += 10;
     if (end - p < rdlen) return ARES_EBADRESP;
+    // A record of the asked type with a wrong length is a broken reply, not
+    // "no such record": skipping it would read as "not listed".
+    if (type == rrtype && rdlen != size) return ARES_EBADRESP;
     char text[INET6_ADDRSTRLEN];
-    if (type == rrtype && rdlen == size && inet_ntop(family, p, text, sizeof text)) out.emplace_back(text);
+    if (type == rrtype && inet_ntop(family, p, text, sizeof text)) out.emplace_back(text);
     p += rdlen;
   }
   return ARES_SUCCESS;
 }
 
+}  // namespace
+
 // Turns one successful reply into records; NODATA (no record of the type,
 // e.g. only a CNAME) is not_found like NXDOMAIN.
-Answer parse_reply(RRType type, const unsigned char* buf, int len) {
+Answer parse_reply(RRType type, const unsigned char* buf, size_t size) {
+  if (size > 65535) return temp_fail("bad reply: too long");  // no DNS message is
+  int len = int(size);
   Answer out{DnsStatus::found, {}, ""};
   int rc = ARES_SUCCESS;
   switch (type) {
@@ -210,9 +217,13 @@ Answer parse_reply(RRType type, const unsigned char* buf, int len) {
   }
   if (rc == ARES_ENODATA || (rc == ARES_SUCCESS && out.records.empty()))
     return Answer{DnsStatus::not_found, {}, ""};
+  // A malformed reply is a failed lookup (fail mode decides), never "not found".
+  if (rc == ARES_EBADRESP) return temp_fail("malformed reply");
   if (rc != ARES_SUCCESS) return temp_fail("bad reply: " + status_text(rc));
   return out;
 }
+
+namespace {
 
 struct Pending {
   RRType type;
@@ -224,7 +235,7 @@ void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* buf, int l
   auto* p = static_cast<Pending*>(arg);
   --*p->open;
   if (status == ARES_SUCCESS)
-    *p->answer = parse_reply(p->type, buf, len);
+    *p->answer = parse_reply(p->type, buf, len < 0 ? 0 : size_t(len));
   else if (status == ARES_ENOTFOUND || status == ARES_ENODATA)  // NXDOMAIN, NODATA
     *p->answer = Answer{DnsStatus::not_found, {}, ""};
   else

@@ -47,6 +47,10 @@ class Resolver {
 /// The real resolver (c-ares). Never null; a broken resolv.conf yields temp_fail answers.
 std::unique_ptr<Resolver> make_system_resolver();
 
+/// One raw DNS reply packet (RCODE NOERROR) as an Answer of the asked type: found with
+/// records, not_found when it holds none (NODATA), temp_fail for a malformed packet. Pure.
+Answer parse_reply(RRType type, const unsigned char* buf, size_t len);
+
 /// "1.2.3.4" -> "4.3.2.1"; nullopt if not a dotted-quad IPv4 address.
 std::optional<std::string> reverse_ipv4(std::string_view ip);
 /// "2001:db8::1" -> 32 nibbles, dot-separated, least significant first (no ".ip6.arpa").

@@ -1,7 +1,10 @@
-// Unit tests for the pure reverse-name builders of lib/dns (table-driven).
+// Unit tests for the pure parts of lib/dns (table-driven): the reverse-name
+// builders and parse_reply over hand-built reply packets.
 // The resolver itself is tested against a real server: tests/rbl-dns.test.
+#include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "dns.h"
 // check.h last: its macros clash with the C++ standard headers.
@@ -13,6 +16,7 @@ using spp::dnsbl_query_name;
 using spp::ptr_query_name;
 using spp::reverse_ipv4;
 using spp::reverse_ipv6_nibbles;
+using namespace std::string_literals;
 
 namespace {
 
@@ -121,6 +125,66 @@ START_TEST(test_not_nul_terminated) {
 }
 END_TEST
 
+// A reply to "2.0.0.127.bl.example" with the given answer records, each
+// written as owner (a pointer to the question name), type, class IN, TTL, rdata.
+struct RR {
+  int type;
+  std::string rdata;
+};
+std::string packet(int qtype, const std::vector<RR>& answers) {
+  std::string p = {0x12, 0x34, char(0x81), char(0x80), 0, 1, 0, char(answers.size()), 0, 0, 0, 0};
+  for (const char* label : {"2", "0", "0", "127", "bl", "example"}) p += char(strlen(label)) + std::string(label);
+  p += '\0';
+  p += {0, char(qtype), 0, 1};
+  for (const auto& rr : answers) {
+    p += {char(0xc0), 12, char(rr.type >> 8), char(rr.type & 0xff), 0, 1, 0, 0, 0x0e, 0x10};
+    p += {char(rr.rdata.size() >> 8), char(rr.rdata.size() & 0xff)};
+    p += rr.rdata;
+  }
+  return p;
+}
+
+struct ReplyCase {
+  const char* name;
+  spp::RRType type;
+  std::vector<RR> answers;
+  size_t cut;            // bytes cut off the end of the packet
+  spp::DnsStatus status;
+  const char* expected;  // records joined with '|', or the error text
+};
+const std::string kV6Addr = "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02"s;
+const ReplyCase kReplies[] = {
+    {"A", spp::RRType::a, {{1, "\x7f\0\0\x02"s}}, 0, spp::DnsStatus::found, "127.0.0.2"},
+    {"two A", spp::RRType::a, {{1, "\x7f\0\0\x02"s}, {1, "\x7f\0\0\x0a"s}}, 0, spp::DnsStatus::found,
+     "127.0.0.2|127.0.0.10"},
+    {"CNAME only: NODATA", spp::RRType::a, {{5, "\x02" "bl\0"s}}, 0, spp::DnsStatus::not_found, ""},
+    {"no answer: NODATA", spp::RRType::a, {}, 0, spp::DnsStatus::not_found, ""},
+    // A malformed A record must be a lookup failure, never "not listed".
+    {"A rdlength 3", spp::RRType::a, {{1, "\x7f\0\0"s}}, 0, spp::DnsStatus::temp_fail, "malformed reply"},
+    {"A rdlength 5", spp::RRType::a, {{1, "\x7f\0\0\x02\0"s}}, 0, spp::DnsStatus::temp_fail,
+     "malformed reply"},
+    {"good A, then rdlength 3", spp::RRType::a, {{1, "\x7f\0\0\x02"s}, {1, "\x7f\0\0"s}}, 0,
+     spp::DnsStatus::temp_fail, "malformed reply"},
+    {"A cut short", spp::RRType::a, {{1, "\x7f\0\0\x02"s}}, 2, spp::DnsStatus::temp_fail, "malformed reply"},
+    {"AAAA", spp::RRType::aaaa, {{28, kV6Addr}}, 0, spp::DnsStatus::found, "2001:db8::2"},
+    {"AAAA rdlength 4", spp::RRType::aaaa, {{28, "\x7f\0\0\x02"s}}, 0, spp::DnsStatus::temp_fail,
+     "malformed reply"},
+    {"TXT", spp::RRType::txt, {{16, "\x05" "hello\x06 world"s}}, 0, spp::DnsStatus::found, "hello world"},
+};
+
+START_TEST(test_parse_reply) {
+  const ReplyCase& c = kReplies[_i];
+  std::string p = packet(c.type == spp::RRType::a ? 1 : c.type == spp::RRType::aaaa ? 28 : 16, c.answers);
+  p.resize(p.size() - c.cut);
+  spp::Answer a = spp::parse_reply(c.type, reinterpret_cast<const unsigned char*>(p.data()), p.size());
+  std::string got;
+  for (const auto& r : a.records) got += (got.empty() ? "" : "|") + r;
+  if (a.status == spp::DnsStatus::temp_fail) got = a.error;
+  ck_assert_msg(a.status == c.status && got == c.expected, "%s: expected status %d [%s], got %d [%s]", c.name,
+                int(c.status), c.expected, int(a.status), got.c_str());
+}
+END_TEST
+
 Suite* dns_suite() {
   Suite* s = suite_create("dns");
   TCase* tc = tcase_create("reverse-names");
@@ -129,6 +193,9 @@ Suite* dns_suite() {
   tcase_add_loop_test(tc, test_query_names, 0, sizeof kNames / sizeof kNames[0]);
   tcase_add_test(tc, test_not_nul_terminated);
   suite_add_tcase(s, tc);
+  TCase* replies = tcase_create("parse-reply");
+  tcase_add_loop_test(replies, test_parse_reply, 0, sizeof kReplies / sizeof kReplies[0]);
+  suite_add_tcase(s, replies);
   return s;
 }
 

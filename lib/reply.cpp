@@ -107,7 +107,7 @@ Verdict& Verdict::unsetenv(std::string_view name) {
 Verdict& Verdict::change_address(std::string_view address) {
   // qmail-spp does not check C's syntax; we refuse what would corrupt the envelope.
   for (char c : address)
-    if (static_cast<unsigned char>(c) < ' ' || c == '<' || c == '>')
+    if (static_cast<unsigned char>(c) < ' ' || c == 0x7f || c == '<' || c == '>')
       throw std::invalid_argument("bad address for C");
   if (address.size() > 900) throw std::invalid_argument("address too long for C");
   lines_.push_back('C' + std::string(address));

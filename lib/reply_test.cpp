@@ -58,6 +58,9 @@ START_TEST(test_reply_refuses_bad_extras) {
   try { v.change_address("a@b\r\nRCPT"); } catch (const std::exception&) { threw = true; }
   ck_assert_msg(threw, "C with CRLF");
   threw = false;
+  try { v.change_address("a\x7f@b"); } catch (const std::exception&) { threw = true; }
+  ck_assert_msg(threw, "C with DEL (a control byte; found by reply_fuzz)");
+  threw = false;
   try { v.later('X', 550, "", "x"); } catch (const std::exception&) { threw = true; }
   ck_assert_msg(threw, "L with a bad command letter");
   ck_assert(v.empty());

@@ -45,18 +45,19 @@ std::string listing_text(const Zone& zone, const Answer* txt, std::string_view i
 // What a DNSBL's A records say. Lists answer inside 127.0.0.0/8. Spamhaus
 // and others use 127.255.255.0/24 to say "query refused" (e.g. asked through a
 // public resolver): that is the list failing, not a listing, or every client
-// would be refused. An address outside 127/8 is a wildcard or a hijacked
-// resolver, not a listing either.
-enum class ACode { none, listed, refused };
+// would be refused. An answer with only addresses outside 127/8 comes from a
+// wildcard or a hijacking resolver: no listing either, whatever TXT record
+// comes with it (bogus).
+enum class ACode { none, listed, refused, bogus };
 
 ACode classify(const Answer& a, std::string& refused_code) {
   if (a.status != DnsStatus::found) return ACode::none;
-  ACode result = ACode::none;
+  ACode result = a.records.empty() ? ACode::none : ACode::bogus;
   for (const auto& r : a.records) {
     if (r.rfind("127.", 0) != 0) continue;
     if (r.rfind("127.255.255.", 0) == 0) {
       refused_code = r;
-      if (result == ACode::none) result = ACode::refused;
+      if (result != ACode::listed) result = ACode::refused;
       continue;
     }
     result = ACode::listed;
@@ -85,6 +86,11 @@ Result evaluate(const Config& config, std::string_view ip, const std::vector<Ans
     return {Outcome::listed, 451, ascii_text(v), "RBLSMTPD", ""};
   }
   Result failed{Outcome::clean, 0, "", "", ""};  // the first zone that could not be asked
+  std::vector<std::string> warnings;
+  auto decided = [&warnings](Result r) {
+    r.warnings = std::move(warnings);
+    return r;
+  };
   size_t next = 0;
   for (const auto& zone : config.zones) {
     if (next >= answers.size()) break;
@@ -92,6 +98,15 @@ Result evaluate(const Config& config, std::string_view ip, const std::vector<Ans
     const Answer* txt = wants_txt(zone) && next < answers.size() ? &answers[next++] : nullptr;
     std::string refused_code;
     ACode code = classify(a, refused_code);
+    if (code == ACode::bogus) {
+      // Our resolver's fault is never a refusal, and a bogus answer is no
+      // evidence either way: as if the zone had not been asked, loudly.
+      std::string addrs;
+      for (const auto& r : a.records) addrs += (addrs.empty() ? "" : ", ") + ascii_text(r, 64);
+      warnings.push_back(zone.name + " answered " + addrs + " for " + ascii_text(ip, 64) +
+                         ": not a DNSBL answer (wildcard or hijacking resolver?); ignored");
+      continue;
+    }
     bool error = a.status == DnsStatus::temp_fail || code == ACode::refused ||
                  (txt && txt->status == DnsStatus::temp_fail);
     std::string reason = a.status == DnsStatus::temp_fail ? a.error
@@ -99,10 +114,10 @@ Result evaluate(const Config& config, std::string_view ip, const std::vector<Ans
                          : txt                          ? txt->error
                                                         : "";
     if (zone.anti) {
-      if (code == ACode::listed) return {Outcome::accepted, 0, "", zone.name, ""};
+      if (code == ACode::listed) return decided({Outcome::accepted, 0, "", zone.name, ""});
       if (!error) continue;
       // rblsmtpd: an anti-RBL that cannot be asked accepts when failing open.
-      if (!config.fail_closed) return {Outcome::dns_error, 0, "", zone.name, reason};
+      if (!config.fail_closed) return decided({Outcome::dns_error, 0, "", zone.name, reason});
       if (failed.zone.empty()) failed = {Outcome::dns_error, 0, "", zone.name, reason};
       continue;
     }
@@ -111,13 +126,13 @@ Result evaluate(const Config& config, std::string_view ip, const std::vector<Ans
     if (listed) {
       // Any DNS failure before the listing forces 451, even with flagrblbounce (rblsmtpd).
       int reply_code = config.bounce && failed.zone.empty() ? 553 : 451;
-      return {Outcome::listed, reply_code, listing_text(zone, txt, ip), zone.name, ""};
+      return decided({Outcome::listed, reply_code, listing_text(zone, txt, ip), zone.name, ""});
     }
     if (!error) continue;
-    if (config.fail_closed) return {Outcome::dns_error, 451, kLookupError, zone.name, reason};
+    if (config.fail_closed) return decided({Outcome::dns_error, 451, kLookupError, zone.name, reason});
     if (failed.zone.empty()) failed = {Outcome::dns_error, 0, "", zone.name, reason};
   }
-  return failed;  // clean, or a failure we fail open on (an anti-RBL failing closed just doesn't accept)
+  return decided(failed);  // clean, or a failure we fail open on (an anti-RBL failing closed just doesn't accept)
 }
 
 const char* outcome_name(Outcome o) {

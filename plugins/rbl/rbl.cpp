@@ -159,6 +159,7 @@ std::optional<Result> lookup(const Config& config, std::optional<std::string_vie
   auto answers = queries.empty() ? std::vector<Answer>{} : dns.resolve(queries, config.timeout_ms);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   Result verdict = evaluate(config, client, answers);
+  for (const auto& w : verdict.warnings) d.warnings.push_back(w);
   write_cache(d.verdict, verdict);
   std::string line = describe(verdict, client, config.zones.size(), ms.count());
   (verdict.outcome == Outcome::dns_error ? d.warnings : d.info).push_back(line);

@@ -51,6 +51,7 @@ struct Result {
   std::string text;    // the reply text after the code (printable, at most ~250 bytes)
   std::string zone;    // the deciding (or failing) zone; "RBLSMTPD" for the variable
   std::string reason;  // why a lookup failed ("timeout", "SERVFAIL", ...)
+  std::vector<std::string> warnings = {};  // answers ignored as no DNSBL's (to be logged)
 };
 
 constexpr const char* kResultVar = "SPP_RBL_RESULT";  // clean | accepted | listed | dnserror

@@ -196,6 +196,26 @@ const Row kRows[] = {
      ""},
     {"A outside 127/8 is no listing", Hook::rcpt, AT_RCPT, "bl1", "", "$4.bl1.example/a=found:198.51.100.1",
      S_CLEAN, 2, ""},
+    // A wildcarding or hijacking resolver answers every name with an address
+    // outside 127/8, often with a TXT record too: never a refusal, even failing closed.
+    {"A outside 127/8 with TXT: no listing, warned", Hook::rcpt, AT_RCPT, "bl1", "",
+     "$4.bl1.example/a=found:198.51.100.1;$4.bl1.example/txt=found:search ads 192.0.2.2", S_CLEAN, 2,
+     "bl1.example answered 198.51.100.1 for 192.0.2.2: not a DNSBL answer (wildcard or hijacking resolver?)"},
+    {"A outside 127/8 with TXT, fail closed, bounce", Hook::rcpt, AT_RCPT, "bl1", "failclosed bounce",
+     "$4.bl1.example/a=found:198.51.100.1|203.0.113.7;$4.bl1.example/txt=found:search ads 192.0.2.2", S_CLEAN, 2,
+     "not a DNSBL answer"},
+    {"A outside 127/8 on a zone:text list", Hook::rcpt, AT_RCPT, "bl1:listed_%IP%", "failclosed",
+     "$4.bl1.example/a=found:198.51.100.1", S_CLEAN, 1, "not a DNSBL answer"},
+    {"A outside 127/8 on an anti-RBL: no acceptance", Hook::rcpt, AT_RCPT, "a:white bl1", "",
+     "$4.white.example/a=found:198.51.100.1;$4.bl1.example/txt=found:bl1 192.0.2.2",
+     S_LISTED("451 bl1 192.0.2.2") "E451 bl1 192.0.2.2\n", 3, "white.example answered 198.51.100.1"},
+    {"A outside 127/8, next zone still lists", Hook::rcpt, AT_RCPT, "bl1 bl2", "bounce",
+     "$4.bl1.example/a=found:198.51.100.1;$4.bl1.example/txt=found:x;$4.bl2.example/a=found:127.0.0.2",
+     S_LISTED("553 client 192.0.2.2 is listed in bl2.example") "E553 client 192.0.2.2 is listed in bl2.example\n",
+     4, "not a DNSBL answer"},
+    {"TXT-only list (no A) still lists, fail closed", Hook::rcpt, AT_RCPT, "bl1", "failclosed",
+     "$4.bl1.example/txt=found:txt only 192.0.2.2", S_LISTED("451 txt only 192.0.2.2") "E451 txt only 192.0.2.2\n",
+     2, ""},
     {"a real code beside a refusal code lists", Hook::rcpt, AT_RCPT, "bl1", "",
      "$4.bl1.example/a=found:127.255.255.252|127.0.0.3",
      S_LISTED("451 client 192.0.2.2 is listed in bl1.example") "E451 client 192.0.2.2 is listed in bl1.example\n", 2,
@@ -291,7 +311,10 @@ START_TEST(test_rbl_decide) {
   for (const auto& l : d.warnings) log += l + "\n";
   ck_assert_msg(log.find(row.log) != std::string::npos, "%s: log [%s] lacks [%s]", row.name, log.c_str(), row.log);
   // Every decision that looked something up says so in exactly one line (plus one per refusal).
-  size_t expected_lines = (row.queries ? 1 : 0) + (d.verdict.terminal() == Terminal::error ? 1 : 0);
+  // ... plus one warning per zone that gave a bogus (non-DNSBL) answer.
+  size_t bogus = std::count_if(d.warnings.begin(), d.warnings.end(),
+                               [](const std::string& w) { return w.find("not a DNSBL answer") != std::string::npos; });
+  size_t expected_lines = (row.queries ? 1 : 0) + (d.verdict.terminal() == Terminal::error ? 1 : 0) + bogus;
   if (row.queries) ck_assert_msg(d.info.size() + d.warnings.size() == expected_lines, "%s: %zu log lines", row.name,
                                  d.info.size() + d.warnings.size());
 }
