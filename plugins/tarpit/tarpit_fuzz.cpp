@@ -91,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::optional<std::string> count_value, delay_value;
   if (mode & 1) {
     env.set("TARPITCOUNT", count_text);
-    count_value = count_text;
+    if (!count_text.empty()) count_value = count_text;  // an empty value counts as unset
     put_file("tarpitcount", std::nullopt);
   } else {
     put_file("tarpitcount", count_text);
@@ -99,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (mode & 2) {
     env.set("TARPITDELAY", delay_text);
-    delay_value = delay_text;
+    if (!delay_text.empty()) delay_value = delay_text;
     put_file("tarpitdelay", std::nullopt);
   } else {
     put_file("tarpitdelay", delay_text);
@@ -124,7 +124,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (d == "N" || d == "n") kind = tarpit::DelayKind::linear2;
     else if (d == "M" || d == "m") kind = tarpit::DelayKind::linear5;
     else if (d == "H" || d == "h") kind = tarpit::DelayKind::square;
-    else if (auto s = number(d)) secs = *s;
+    else if (auto s = number(d)) secs = *s > tarpit::kMaxDelay ? tarpit::kMaxDelay : *s;  // capped, warned
     if (config.kind != kind || (kind == tarpit::DelayKind::fixed && config.seconds != secs)) std::abort();
   }
 
