@@ -3,7 +3,7 @@
 // The resolver opens one c-ares channel per resolve() call, sends every query
 // at once and drives the sockets with poll() until all answers are in or the
 // single deadline passes; whatever is still open then is cancelled and
-// reported as temp_fail "timeout". c-ares reads /etc/resolv.conf itself and
+// reported as an error "timeout". c-ares reads /etc/resolv.conf itself and
 // never goes through NSS, which a static binary could not load.
 #include "dns.h"
 
@@ -128,7 +128,7 @@ std::string status_text(int status) {
   }
 }
 
-Answer temp_fail(std::string why) { return Answer{DnsStatus::temp_fail, {}, std::move(why)}; }
+Answer temp_fail(std::string why) { return Answer{Lookup::error, {}, std::move(why)}; }
 
 // A and AAAA records of the answer section, as text. Done here rather than
 // with ares_parse_a_reply, whose object drags ares_getaddrinfo (and its
@@ -170,11 +170,11 @@ int parse_addresses(const unsigned char* buf, int len, int rrtype, int size, int
 }  // namespace
 
 // Turns one successful reply into records; NODATA (no record of the type,
-// e.g. only a CNAME) is not_found like NXDOMAIN.
+// e.g. only a CNAME) is missing like NXDOMAIN.
 Answer parse_reply(RRType type, const unsigned char* buf, size_t size) {
   if (size > 65535) return temp_fail("bad reply: too long");  // no DNS message is
   int len = int(size);
-  Answer out{DnsStatus::found, {}, ""};
+  Answer out{Lookup::found, {}, ""};
   int rc = ARES_SUCCESS;
   switch (type) {
     case RRType::a:
@@ -216,7 +216,7 @@ Answer parse_reply(RRType type, const unsigned char* buf, size_t size) {
     }
   }
   if (rc == ARES_ENODATA || (rc == ARES_SUCCESS && out.records.empty()))
-    return Answer{DnsStatus::not_found, {}, ""};
+    return Answer{Lookup::missing, {}, ""};
   // A malformed reply is a failed lookup (fail mode decides), never "not found".
   if (rc == ARES_EBADRESP) return temp_fail("malformed reply");
   if (rc != ARES_SUCCESS) return temp_fail("bad reply: " + status_text(rc));
@@ -237,7 +237,7 @@ void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* buf, int l
   if (status == ARES_SUCCESS)
     *p->answer = parse_reply(p->type, buf, len < 0 ? 0 : size_t(len));
   else if (status == ARES_ENOTFOUND || status == ARES_ENODATA)  // NXDOMAIN, NODATA
-    *p->answer = Answer{DnsStatus::not_found, {}, ""};
+    *p->answer = Answer{Lookup::missing, {}, ""};
   else
     *p->answer = temp_fail(status_text(status));
 }

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "lookup.h"
+
 namespace spp {
 
 enum class RRType { a, aaaa, txt, mx, ptr };
@@ -22,21 +24,22 @@ struct Query {
   RRType type;
 };
 
-enum class DnsStatus { found, not_found, temp_fail };
 
+/// found: records; missing: NXDOMAIN or no records of that type;
+/// error: SERVFAIL, timeout, a malformed reply (our side of the wire failed).
 struct Answer {
-  DnsStatus status = DnsStatus::temp_fail;
+  Lookup status = Lookup::error;
   /// A/AAAA: addresses as text; TXT: one string per record (its character-strings joined);
   /// MX: "<preference> <host>"; PTR: host names.
   std::vector<std::string> records;
-  std::string error;  // why, for temp_fail ("timeout", "SERVFAIL", ...)
+  std::string error;  // why, for error ("timeout", "SERVFAIL", ...)
 };
 
 class Resolver {
  public:
   virtual ~Resolver() = default;
   /// Resolves all queries in parallel; returns one Answer per query, in order.
-  /// Nothing takes longer than timeout_ms in total: unfinished queries are temp_fail "timeout".
+  /// Nothing takes longer than timeout_ms in total: unfinished queries are errors ("timeout").
   virtual std::vector<Answer> resolve(const std::vector<Query>& queries, int timeout_ms) = 0;
   /// One query, for lookups that depend on the last answer (SPF's recursion,
   /// libspf2's SPF_dns_server_t layer). The caller keeps its overall deadline
@@ -44,11 +47,11 @@ class Resolver {
   virtual Answer query(const Query& q, int timeout_ms) { return resolve({q}, timeout_ms).front(); }
 };
 
-/// The real resolver (c-ares). Never null; a broken resolv.conf yields temp_fail answers.
+/// The real resolver (c-ares). Never null; a broken resolv.conf yields error answers.
 std::unique_ptr<Resolver> make_system_resolver();
 
 /// One raw DNS reply packet (RCODE NOERROR) as an Answer of the asked type: found with
-/// records, not_found when it holds none (NODATA), temp_fail for a malformed packet. Pure.
+/// records, missing when it holds none (NODATA), error for a malformed packet. Pure.
 Answer parse_reply(RRType type, const unsigned char* buf, size_t len);
 
 /// "1.2.3.4" -> "4.3.2.1"; nullopt if not a dotted-quad IPv4 address.

@@ -37,13 +37,13 @@ bool ipv6_text(const std::string& s) {
 
 void check_generic(spp::RRType type, const spp::Answer& a, size_t len) {
   switch (a.status) {
-    case spp::DnsStatus::found:
+    case spp::Lookup::found:
       if (a.records.empty() || !a.error.empty()) std::abort();
       break;
-    case spp::DnsStatus::not_found:
+    case spp::Lookup::missing:
       if (!a.records.empty()) std::abort();
       break;
-    case spp::DnsStatus::temp_fail:
+    case spp::Lookup::error:
       if (!a.records.empty() || a.error.empty()) std::abort();
       break;
   }
@@ -95,10 +95,10 @@ void structured(spp::fuzz::Input& in, bool aaaa) {
   spp::Answer a = spp::parse_reply(type, reinterpret_cast<const unsigned char*>(p.data()), p.size());
   check_generic(type, a, p.size());
   if (!want_error.empty()) {
-    if (a.status != spp::DnsStatus::temp_fail || a.error != want_error) std::abort();
+    if (a.status != spp::Lookup::error || a.error != want_error) std::abort();
   } else if (want.empty()) {
-    if (a.status != spp::DnsStatus::not_found) std::abort();
-  } else if (a.status != spp::DnsStatus::found || a.records != want) {
+    if (a.status != spp::Lookup::missing) std::abort();
+  } else if (a.status != spp::Lookup::found || a.records != want) {
     std::abort();
   }
 }

@@ -149,27 +149,27 @@ struct ReplyCase {
   spp::RRType type;
   std::vector<RR> answers;
   size_t cut;            // bytes cut off the end of the packet
-  spp::DnsStatus status;
+  spp::Lookup status;
   const char* expected;  // records joined with '|', or the error text
 };
 const std::string kV6Addr = "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02"s;
 const ReplyCase kReplies[] = {
-    {"A", spp::RRType::a, {{1, "\x7f\0\0\x02"s}}, 0, spp::DnsStatus::found, "127.0.0.2"},
-    {"two A", spp::RRType::a, {{1, "\x7f\0\0\x02"s}, {1, "\x7f\0\0\x0a"s}}, 0, spp::DnsStatus::found,
+    {"A", spp::RRType::a, {{1, "\x7f\0\0\x02"s}}, 0, spp::Lookup::found, "127.0.0.2"},
+    {"two A", spp::RRType::a, {{1, "\x7f\0\0\x02"s}, {1, "\x7f\0\0\x0a"s}}, 0, spp::Lookup::found,
      "127.0.0.2|127.0.0.10"},
-    {"CNAME only: NODATA", spp::RRType::a, {{5, "\x02" "bl\0"s}}, 0, spp::DnsStatus::not_found, ""},
-    {"no answer: NODATA", spp::RRType::a, {}, 0, spp::DnsStatus::not_found, ""},
+    {"CNAME only: NODATA", spp::RRType::a, {{5, "\x02" "bl\0"s}}, 0, spp::Lookup::missing, ""},
+    {"no answer: NODATA", spp::RRType::a, {}, 0, spp::Lookup::missing, ""},
     // A malformed A record must be a lookup failure, never "not listed".
-    {"A rdlength 3", spp::RRType::a, {{1, "\x7f\0\0"s}}, 0, spp::DnsStatus::temp_fail, "malformed reply"},
-    {"A rdlength 5", spp::RRType::a, {{1, "\x7f\0\0\x02\0"s}}, 0, spp::DnsStatus::temp_fail,
+    {"A rdlength 3", spp::RRType::a, {{1, "\x7f\0\0"s}}, 0, spp::Lookup::error, "malformed reply"},
+    {"A rdlength 5", spp::RRType::a, {{1, "\x7f\0\0\x02\0"s}}, 0, spp::Lookup::error,
      "malformed reply"},
     {"good A, then rdlength 3", spp::RRType::a, {{1, "\x7f\0\0\x02"s}, {1, "\x7f\0\0"s}}, 0,
-     spp::DnsStatus::temp_fail, "malformed reply"},
-    {"A cut short", spp::RRType::a, {{1, "\x7f\0\0\x02"s}}, 2, spp::DnsStatus::temp_fail, "malformed reply"},
-    {"AAAA", spp::RRType::aaaa, {{28, kV6Addr}}, 0, spp::DnsStatus::found, "2001:db8::2"},
-    {"AAAA rdlength 4", spp::RRType::aaaa, {{28, "\x7f\0\0\x02"s}}, 0, spp::DnsStatus::temp_fail,
+     spp::Lookup::error, "malformed reply"},
+    {"A cut short", spp::RRType::a, {{1, "\x7f\0\0\x02"s}}, 2, spp::Lookup::error, "malformed reply"},
+    {"AAAA", spp::RRType::aaaa, {{28, kV6Addr}}, 0, spp::Lookup::found, "2001:db8::2"},
+    {"AAAA rdlength 4", spp::RRType::aaaa, {{28, "\x7f\0\0\x02"s}}, 0, spp::Lookup::error,
      "malformed reply"},
-    {"TXT", spp::RRType::txt, {{16, "\x05" "hello\x06 world"s}}, 0, spp::DnsStatus::found, "hello world"},
+    {"TXT", spp::RRType::txt, {{16, "\x05" "hello\x06 world"s}}, 0, spp::Lookup::found, "hello world"},
 };
 
 START_TEST(test_parse_reply) {
@@ -179,7 +179,7 @@ START_TEST(test_parse_reply) {
   spp::Answer a = spp::parse_reply(c.type, reinterpret_cast<const unsigned char*>(p.data()), p.size());
   std::string got;
   for (const auto& r : a.records) got += (got.empty() ? "" : "|") + r;
-  if (a.status == spp::DnsStatus::temp_fail) got = a.error;
+  if (a.status == spp::Lookup::error) got = a.error;
   ck_assert_msg(a.status == c.status && got == c.expected, "%s: expected status %d [%s], got %d [%s]", c.name,
                 int(c.status), c.expected, int(a.status), got.c_str());
 }

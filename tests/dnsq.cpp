@@ -35,11 +35,11 @@ int main(int argc, char** argv) {
   auto answers = spp::make_system_resolver()->resolve(queries, timeout_ms);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   for (const auto& a : answers) {
-    if (a.status == spp::DnsStatus::found) {
+    if (a.status == spp::Lookup::found) {
       std::string line = "found";
       for (size_t r = 0; r < a.records.size(); ++r) line += (r ? " | " : " ") + a.records[r];
       std::printf("%s\n", line.c_str());
-    } else if (a.status == spp::DnsStatus::not_found) {
+    } else if (a.status == spp::Lookup::missing) {
       std::printf("not_found\n");
     } else {
       std::printf("temp_fail %s\n", a.error.c_str());

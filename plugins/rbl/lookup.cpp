@@ -32,7 +32,7 @@ std::string listing_text(const Zone& zone, const Answer* txt, std::string_view i
   std::string text;
   if (!zone.message.empty()) {
     text = ascii_text(replace_all(zone.message, "%IP%", ip));
-  } else if (txt && txt->status == DnsStatus::found) {
+  } else if (txt && txt->status == Lookup::found) {
     std::string joined;  // like rblsmtpd: all records, one after the other
     for (const auto& r : txt->records) joined += r;
     text = ascii_text(joined);
@@ -51,7 +51,7 @@ std::string listing_text(const Zone& zone, const Answer* txt, std::string_view i
 enum class ACode { none, listed, refused, bogus };
 
 ACode classify(const Answer& a, std::string& refused_code) {
-  if (a.status != DnsStatus::found) return ACode::none;
+  if (a.status != Lookup::found) return ACode::none;
   ACode result = a.records.empty() ? ACode::none : ACode::bogus;
   for (const auto& r : a.records) {
     if (r.rfind("127.", 0) != 0) continue;
@@ -107,9 +107,9 @@ Result evaluate(const Config& config, std::string_view ip, const std::vector<Ans
                          ": not a DNSBL answer (wildcard or hijacking resolver?); ignored");
       continue;
     }
-    bool error = a.status == DnsStatus::temp_fail || code == ACode::refused ||
-                 (txt && txt->status == DnsStatus::temp_fail);
-    std::string reason = a.status == DnsStatus::temp_fail ? a.error
+    bool error = a.status == Lookup::error || code == ACode::refused ||
+                 (txt && txt->status == Lookup::error);
+    std::string reason = a.status == Lookup::error ? a.error
                          : code == ACode::refused       ? "the list refused the query: " + refused_code
                          : txt                          ? txt->error
                                                         : "";
@@ -122,7 +122,7 @@ Result evaluate(const Config& config, std::string_view ip, const std::vector<Ans
       continue;
     }
     // A refusal code comes with an explaining TXT record: that is no listing either.
-    bool listed = code == ACode::listed || (code != ACode::refused && txt && txt->status == DnsStatus::found);
+    bool listed = code == ACode::listed || (code != ACode::refused && txt && txt->status == Lookup::found);
     if (listed) {
       // Any DNS failure before the listing forces 451, even with flagrblbounce (rblsmtpd).
       int reply_code = config.bounce && failed.zone.empty() ? 553 : 451;

@@ -78,15 +78,15 @@ std::string packet(const Query& q, fuzz::Input& in) {
 Answer answer_for(const Query& q, fuzz::Input& in) {
   uint8_t kind = in.byte();
   switch (kind % 5) {
-    case 1: return Answer{DnsStatus::not_found, {}, ""};
-    case 2: return Answer{DnsStatus::temp_fail, {}, in.str(16)};
+    case 1: return Answer{Lookup::missing, {}, ""};
+    case 2: return Answer{Lookup::error, {}, in.str(16)};
     case 3: {
       std::string p = packet(q, in);
       return parse_reply(q.type, reinterpret_cast<const unsigned char*>(p.data()), p.size());
     }
     default: break;
   }
-  Answer a{DnsStatus::found, {}, ""};
+  Answer a{Lookup::found, {}, ""};
   int n = 1 + (kind >> 3) % 3;
   for (int i = 0; i < n; ++i) {
     if (q.type == RRType::txt) {
@@ -121,7 +121,7 @@ class ScriptedResolver : public Resolver {
 bool in_127(const std::string& r) { return r.rfind("127.", 0) == 0; }
 // An A answer that no DNSBL gives: addresses, none of them in 127/8.
 bool bogus(const Answer& a) {
-  if (a.status != DnsStatus::found || a.records.empty()) return false;
+  if (a.status != Lookup::found || a.records.empty()) return false;
   for (const auto& r : a.records)
     if (in_127(r)) return false;
   return true;
@@ -181,14 +181,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       switch (r.outcome) {
         case rbl::Outcome::listed:
           decider_ok |= !zone.anti && (std::any_of(a.records.begin(), a.records.end(), in_127) ||
-                                       (txt && txt->status == DnsStatus::found));
+                                       (txt && txt->status == Lookup::found));
           break;
         case rbl::Outcome::accepted:
           decider_ok |= zone.anti && std::any_of(a.records.begin(), a.records.end(), in_127);
           break;
         case rbl::Outcome::dns_error:
-          decider_ok |= a.status == DnsStatus::temp_fail || std::any_of(a.records.begin(), a.records.end(), in_127) ||
-                        (txt && txt->status == DnsStatus::temp_fail);
+          decider_ok |= a.status == Lookup::error || std::any_of(a.records.begin(), a.records.end(), in_127) ||
+                        (txt && txt->status == Lookup::error);
           break;
         case rbl::Outcome::clean: break;
       }

@@ -18,9 +18,9 @@
 
 namespace spp::testing {
 
-inline Answer found(std::vector<std::string> records) { return Answer{DnsStatus::found, std::move(records), ""}; }
-inline Answer not_found_answer() { return Answer{DnsStatus::not_found, {}, ""}; }
-inline Answer temp_fail_answer(std::string why) { return Answer{DnsStatus::temp_fail, {}, std::move(why)}; }
+inline Answer found(std::vector<std::string> records) { return Answer{Lookup::found, std::move(records), ""}; }
+inline Answer not_found_answer() { return Answer{Lookup::missing, {}, ""}; }
+inline Answer temp_fail_answer(std::string why) { return Answer{Lookup::error, {}, std::move(why)}; }
 
 class FakeResolver : public Resolver {
  public:
