@@ -3,9 +3,12 @@
 # Source it from a test (bash). Needs QMAIL_SRC (a notqmail or netqmail tree with
 # qmail-spp: notqmail branch patches/notqmail/smtpd-spp, or netqmail-1.06 +
 # spp 0.42), tcpserver (ucspi-tcp) and perl. QMAIL_SRC is never modified: it is
-# copied and built under /tmp/sppkit-qmail-smtpd/<key>/, where <key> comes from
-# the tree's path and the mtimes of qmail-smtpd.c/qmail-spp.c, so every test of
-# one `make check` reuses one build (a lock serialises concurrent builders).
+# copied and built under $B/qmail-smtpd/<key>/ (this checkout's build
+# directory, so concurrent `make check`s in other clones never share it), where
+# <key> comes from the tree's path and the mtimes of qmail-smtpd.c/qmail-spp.c,
+# so every test of one `make check` reuses one build (a lock serialises
+# concurrent builders). The server runs as root (tcpserver has no -u), so the
+# checkout and scratch directories may be private (0700).
 #
 #   . "$SRCDIR/tests/lib/qmail-smtpd.sh"
 #   qs_need_src "what"      print "SKIP: what (set QMAIL_SRC)" and exit 77 when unset
@@ -17,7 +20,9 @@
 #                           bind-mounted there, so concurrent tests never share a home.
 #                           Change DIR's contents freely, but don't replace DIR itself
 #                           while the server runs (qs_make_home empties it in place).
-#   qs_start ENVFILE        tcpserver on 127.0.0.1:<free port> running qmail-smtpd with
+#   qs_start ENVFILE        tcpserver on 127.0.0.1:<port the kernel picks> (port 0;
+#                           tcpserver -1 reports it, so no other test can race for it)
+#                           running qmail-smtpd with
 #                           exactly the environment in ENVFILE (one NAME=value a line,
 #                           re-read for every connection). Sets QS_PORT, QS_PID; the
 #                           server's stderr (plugins' stderr too) goes to $QS_LOG.
@@ -29,9 +34,12 @@
 #                           output ("cmd", "body" lines; "auth" is refused) and prints
 #                           the transcript in spp-conf test's format: C:/S: lines and
 #                           "-- connection closed by server". A reply is complete when
-#                           it ends in CRLF and nothing follows within 150 ms (qmail-smtpd
-#                           writes each reply in one flush). A DATA body is sent only
-#                           after "354 go ahead".
+#                           its last line is "NNN text" or "NNN" ending in CRLF and
+#                           nothing follows within QS_QUIET_MS (default 300 ms; a
+#                           server that closes after the reply is seen closing). Text
+#                           that isn't a final SMTP line waits 2 s for more. After
+#                           QUIT, the close is waited for (up to 60 s), not guessed.
+#                           A DATA body is sent only after "354 go ahead".
 #   qs_normalize            filter: "S: 250 ok <time> qp <pid>" -> "S: 250 ok N qp N"
 
 qs_need_src() {
@@ -47,7 +55,7 @@ qs_build() {
   [ -f "$src/qmail-spp.c" ] || { echo "qmail-smtpd.sh: $src has no qmail-spp.c" >&2; return 1; }
   key=$(printf '%s %s %s' "$src" "$(stat -c %Y "$src/qmail-smtpd.c")" "$(stat -c %Y "$src/qmail-spp.c")" |
         md5sum | cut -c1-12)
-  root=/tmp/sppkit-qmail-smtpd/$key
+  root=$B/qmail-smtpd/$key
   QS_ROOT=$root
   QS_SMTPD=$root/src/qmail-smtpd
   mkdir -p "$root"
@@ -68,14 +76,8 @@ qs_use_home() {
   mkdir -p "$1" && QS_HOME_DIR=$(cd "$1" && pwd)
 }
 
-qs_free_port() {
-  perl -MIO::Socket::INET -e '
-    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0, ReuseAddr => 1) or die "$!";
-    print $s->sockport, "\n";'
-}
-
 qs_start() {
-  local envfile=$1 tries
+  local envfile=$1 i
   [ -n "${QS_HOME_DIR:-}" ] || { echo "qmail-smtpd.sh: qs_use_home first" >&2; return 1; }
   [ -L "$QS_ROOT/home" ] && rm -f "$QS_ROOT/home"   # left by an older version of this file
   mkdir -p "$QS_ROOT/home"
@@ -88,22 +90,21 @@ exec env -i "\${vars[@]}" "$QS_SMTPD"
 EOF
   chmod 755 "$QS_RUN/wrapper"
   : > "$QS_LOG"
-  for tries in 1 2 3 4 5; do
-    QS_PORT=$(qs_free_port)
-    unshare -m --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
-      "$QS_HOME_DIR" "$QS_ROOT/home" \
-      tcpserver -HR -l localhost 127.0.0.1 "$QS_PORT" "$QS_RUN/wrapper" 2>>"$QS_LOG" &
-    QS_PID=$!
-    trap qs_stop EXIT
-    local i
-    for i in $(seq 50); do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$QS_PORT") 2>/dev/null; then return 0; fi
-      kill -0 "$QS_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$QS_PID" 2>/dev/null; wait "$QS_PID" 2>/dev/null
+  : > "$QS_RUN/port"
+  # Port 0: the kernel picks a free one and tcpserver -1 prints it once it listens.
+  unshare -m --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+    "$QS_HOME_DIR" "$QS_ROOT/home" \
+    tcpserver -1 -HR -l localhost 127.0.0.1 0 "$QS_RUN/wrapper" >"$QS_RUN/port" 2>>"$QS_LOG" &
+  QS_PID=$!
+  trap qs_stop EXIT
+  QS_PORT=
+  for i in $(seq 600); do   # up to a minute: the machine may be loaded
+    QS_PORT=$(sed -n '1s/^\([0-9][0-9]*\)$/\1/p' "$QS_RUN/port")
+    [ -n "$QS_PORT" ] && return 0
+    kill -0 "$QS_PID" 2>/dev/null || break
+    sleep 0.1
   done
-  echo "qmail-smtpd.sh: tcpserver did not start" >&2
+  echo "qmail-smtpd.sh: tcpserver did not start: $(cat "$QS_LOG")" >&2
   return 1
 }
 
@@ -132,7 +133,7 @@ EOF
 qs_replay() {
   perl -e '
 use strict; use warnings; use IO::Socket::INET; use IO::Select;
-my ($port, $dump) = @ARGV;
+my ($port, $dump, $quiet) = @ARGV;
 open(my $fh, "<", $dump) or die "$dump: $!";
 my @steps;
 while (my $l = <$fh>) {
@@ -146,9 +147,12 @@ binmode $s;
 my $closed = 0;
 sub esc { my $x = shift; $x =~ s/([\\\x00-\x1f\x7f])/$1 eq "\\" ? "\\\\" : $1 eq "\r" ? "\\r" : $1 eq "\t" ? "\\t" : sprintf("\\x%02x", ord $1)/ge; return $x; }
 sub reply {
+  my ($final) = @_;
   my $buf = ""; my $sel = IO::Select->new($s);
   for (;;) {
-    my $wait = $buf eq "" ? 120 : ($buf =~ /\r\n\z/ ? 0.15 : 10);
+    my $wait = $buf eq "" ? 120
+             : $buf !~ /\r\n\z/ ? 10
+             : $buf =~ /(?:\A|\n)\d{3}(?: [^\n]*)?\r\n\z/ ? ($final ? 60 : $quiet) : 2;
     last unless $sel->can_read($wait);
     my $n = sysread($s, my $chunk, 65536);
     if (!$n) { $closed = 1; last; }
@@ -167,7 +171,7 @@ for my $st (@steps) {
   last if $closed;
   print "C: ", esc($st->[0]), "\n";
   syswrite($s, "$st->[0]\r\n");
-  my $r = reply();
+  my $r = reply($st->[0] =~ /\Aquit\z/i);
   if (@{$st->[1]} && !$closed && $r =~ /(?:\A|\r\n)354 go ahead\r\n\z/) {
     for my $b (@{$st->[1]}) { print "C: ", esc($b), "\n"; }
     syswrite($s, join("", map { "$_\r\n" } @{$st->[1]}));
@@ -175,7 +179,7 @@ for my $st (@steps) {
   }
 }
 print "-- connection closed by server\n" if $closed;
-' "$QS_PORT" "$1"
+' "$QS_PORT" "$1" "$(( ${QS_QUIET_MS:-300} ))e-3"
 }
 
 qs_normalize() {

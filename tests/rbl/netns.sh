@@ -10,13 +10,19 @@
 #                          slow.example by DELAY_MS (default 3000)
 #   use_nameserver IP      point resolv.conf at IP (127.0.0.2: nothing listens)
 # Daemons started here are stopped at exit; $WORK is a scratch directory.
+# Ports are fixed: the network namespace is this test's alone.
+# Daemons may drop privileges (rbldnsd runs as its own user, dnsmasq as
+# dnsmasq): the checkout can be anywhere (a clone in a 0700 directory), so
+# they read only copies under $WORK, which is 0755 with 0644 files
+# (daemon_file). Put nothing secret there.
 if [ -z "${SPP_IN_NETNS:-}" ]; then
   command -v unshare >/dev/null || fail "unshare (util-linux) is missing"
   SPP_IN_NETNS=1 exec unshare -n -m "$0" "$@"
   fail "unshare -n -m failed"
 fi
 ip link set lo up || fail "cannot bring lo up in the namespace"
-WORK=$(mktemp -d /tmp/spprbl.XXXXXX)
+WORK=$(mktemp -d /tmp/spprbl.XXXXXX) || fail "mktemp"
+chmod 755 "$WORK"
 PIDS=
 cleanup() {
   for p in $PIDS; do kill "$p" 2>/dev/null || true; done
@@ -25,7 +31,13 @@ cleanup() {
 }
 trap cleanup EXIT
 trap "exit 143" TERM INT HUP
-echo 'nameserver 127.0.0.1' > "$WORK/resolv.conf"
+# daemon_file SRC DEST: a copy any user can read (SRC "-": stdin).
+daemon_file() {
+  mkdir -p "$(dirname "$2")" && chmod 755 "$(dirname "$2")" || fail "cannot make $(dirname "$2")"
+  if [ "$1" = - ]; then cat > "$2"; else cat "$1" > "$2"; fi || fail "cannot write $2"
+  chmod 644 "$2"
+}
+echo 'nameserver 127.0.0.1' | daemon_file - "$WORK/resolv.conf"
 mount --bind "$WORK/resolv.conf" /etc/resolv.conf || fail "cannot bind-mount resolv.conf"
 
 use_nameserver() { echo "nameserver $1" > "$WORK/resolv.conf"; }
@@ -36,17 +48,19 @@ start_dns() {
     name=$(basename "$z" .zone)
     type=ip4set
     case $name in *6) type=ip6trie ;; esac
-    specs="$specs $name.example:$type:$z"
+    daemon_file "$z" "$WORK/zones/$name.zone"
+    specs="$specs $name.example:$type:$WORK/zones/$name.zone"
   done
   rbldnsd -n -b 127.0.0.1/5300 -p "$WORK/rbldnsd.pid" $specs >"$WORK/rbldnsd.log" 2>&1 &
   PIDS="$PIDS $!"
   "$B/tests/dnsdelay" 127.0.0.1 53 127.0.0.1 5300 "$delay" slow.example &
   PIDS="$PIDS $!"
-  # Wait until both answer (rbldnsd loads its zones first).
+  # Wait until both answer (rbldnsd loads its zones first); slow when the
+  # machine is loaded, so give it a minute.
   local i
-  for i in $(seq 50); do
-    case $("$B/tests/dnsq" -t 200 a 2.2.0.192.bl1.example 2>/dev/null) in found*) return 0 ;; esac
-    sleep 0.1
+  for i in $(seq 120); do
+    case $("$B/tests/dnsq" -t 300 a 2.2.0.192.bl1.example 2>/dev/null) in found*) return 0 ;; esac
+    sleep 0.2
   done
   cat "$WORK/rbldnsd.log" >&2
   fail "rbldnsd/dnsdelay did not come up"
