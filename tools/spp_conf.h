@@ -1,5 +1,5 @@
 // spp-conf: register plugins in control/smtpplugins, check a configuration,
-// show effective settings. (`spp-conf test` lives in test_cmd.h.)
+// show effective settings. (`spp-conf test` is the simulator module, tools/sim/sim.h.)
 // Exit codes: 0 ok, 100 usage or bad input, 111 temporary (I/O) failure.
 #pragma once
 

@@ -7,11 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "sim/sim.h"
 #include "spp_conf.h"
-#if __has_include("test_cmd.h")
-#include "test_cmd.h"
-#define HAVE_TEST_CMD 1
-#endif
 
 using namespace spp::conf;
 
@@ -49,13 +46,7 @@ int main(int argc, char** argv, char** envp) {
     if (cmd == "list") return argc == 2 ? list_plugins(paths) : usage("list takes no arguments");
     if (cmd == "check") return argc == 2 ? check_config(paths, env) : usage("check takes no arguments");
     if (cmd == "show") return argc == 2 ? show_settings(paths, env) : usage("show takes no arguments");
-    if (cmd == "test") {
-#ifdef HAVE_TEST_CMD
-      return cmd_test(argc - 1, argv + 1);
-#else
-      return usage("test is not built");
-#endif
-    }
+    if (cmd == "test") return cmd_test(argc - 1, argv + 1);
     if (cmd == "help" || cmd == "--help") {
       std::fputs(kUsage, stdout);
       return spp::exitcode::ok;

@@ -1,4 +1,4 @@
-// session_test: the qmail-spp simulator's pieces (tools/session.h, tools/test_cmd.h).
+// session_test: the qmail-spp simulator's pieces (tools/sim/session.h, tools/sim/test_cmd.h).
 #include "session.h"
 
 #include <check.h>

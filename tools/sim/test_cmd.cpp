@@ -1,6 +1,6 @@
 // test_cmd: `spp-conf test` — build a session (flags or session file), run it
 // through the simulated qmail-smtpd (session.h) in the qmail home, print the
-// transcript. See test_cmd.h and man/spp-conf-test.inc.
+// transcript. See test_cmd.h and spp-conf(8).
 #include "test_cmd.h"
 
 #include <algorithm>

@@ -1,9 +1,9 @@
 // test_cmd: `spp-conf test`, a scripted SMTP session run through the configured
-// smtpplugins exactly as qmail-smtpd with qmail-spp 0.42 would (tools/session.h).
+// smtpplugins exactly as qmail-smtpd with qmail-spp 0.42 would (tools/sim/session.h).
 //
 // A session is a list of client steps (SMTP command lines, DATA bodies, a
 // simulated AUTH) plus the environment qmail-smtpd starts with. It comes from
-// command-line flags or from a session file (format in man/spp-conf-test.inc):
+// command-line flags or from a session file (format in spp-conf(8), "Session files"):
 //   # comment            blank lines and '#' lines are skipped (outside a body)
 //   @ip 192.0.2.1        before the first command: TCPREMOTEIP
 //   @env NAME=value      before the first command: set a variable
@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-int cmd_test(int argc, char** argv);
+#include "sim.h"
 
 namespace spp::sim {
 
