@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "escape.h"
 #include "exitcode.h"
 #include "file.h"
 #include "session.h"
@@ -142,20 +143,7 @@ std::vector<std::string> body_from_text(const std::string& text) {
   return body;
 }
 
-std::string escape_line(const std::string& bytes) {
-  std::string r;
-  for (unsigned char c : bytes) {
-    if (c == '\\') r += "\\\\";
-    else if (c == '\r') r += "\\r";
-    else if (c == '\t') r += "\\t";
-    else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      r += buf;
-    } else r.push_back(static_cast<char>(c));
-  }
-  return r;
-}
+std::string escape_line(const std::string& bytes) { return escape_bytes(bytes); }
 
 std::vector<std::string> server_lines(const std::string& bytes) {
   std::vector<std::string> lines;
@@ -292,16 +280,17 @@ void print_lines(const std::vector<std::string>& lines) {
   for (const std::string& l : lines) std::printf("%s\n", l.c_str());
 }
 
+// Every entry and step, escaped like the transcript (a value with a LF is shown, never dropped).
 void dump_session(const Environ& env, const Script& script) {
-  for (const std::string& e : env.entries())
-    if (e.find('\n') == std::string::npos) std::printf("env %s\n", e.c_str());
+  auto put = [](const char* tag, const std::string& text) { std::printf("%s %s\n", tag, escape_line(text).c_str()); };
+  for (const std::string& e : env.entries()) put("env", e);
   for (const Step& s : script.steps) {
     if (s.kind == Step::Kind::auth) {
-      std::printf("auth %s %s\n", s.line.c_str(), s.method.c_str());
+      put("auth", s.line + " " + s.method);
       continue;
     }
-    std::printf("cmd %s\n", s.line.c_str());
-    for (const std::string& b : s.body) std::printf("body %s\n", b.c_str());
+    put("cmd", s.line);
+    for (const std::string& b : s.body) put("body", b);
   }
 }
 

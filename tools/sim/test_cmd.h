@@ -43,7 +43,8 @@ bool parse_session(const std::string& text, Script& script, std::string& error);
 /// A DATA body from plain text (a --body file): dot-stuffed, "." appended.
 std::vector<std::string> body_from_text(const std::string& text);
 
-/// One transcript line: control bytes and '\' escaped (\r \t \\ \xHH).
+/// One transcript line: control bytes, DEL, every byte >= 0x80 and '\' escaped
+/// (\r \t \\ \xHH), as lib/escape.h does: only printable ASCII reaches the terminal.
 std::string escape_line(const std::string& bytes);
 
 /// Server bytes as transcript lines, each "S: ..." (a line without CRLF is marked).
