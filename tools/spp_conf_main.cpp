@@ -86,7 +86,7 @@ int main(int argc, char** argv, char** envp) {
   } else {
     if (one.plugin.empty()) return usage(action || shell || !fix ? "-p plugin is required" : "-i needs -p plugin");
     if (one.category.empty()) {
-      if (fix && !action) return fix_plugin_permissions(entry_for(paths, one), false);
+      if (fix && !action) return fix_plugin_permissions(paths, entry_for(paths, one), false);
       return usage("-t category is required");
     }
     one.shell = shell;
