@@ -97,7 +97,7 @@ std::string render(const std::vector<Line>& lines) {
   std::string out;
   for (const auto& l : lines) {
     out += l.text;
-    out += '\n';
+    if (l.lf) out += '\n';
   }
   return out;
 }

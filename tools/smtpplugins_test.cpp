@@ -152,6 +152,17 @@ START_TEST(test_smtpplugins_duplicate_warned_once) {
 }
 END_TEST
 
+// Found by smtpplugins_fuzz: render() added a LF the file did not have, so an
+// unedited parse did not render back byte for byte.
+START_TEST(test_smtpplugins_render_keeps_missing_final_lf) {
+  auto lines = parse("[data]\n/x");
+  ck_assert_str_eq(render(lines).c_str(), "[data]\n/x");
+  ck_assert(add_entry(lines, 'd', "/d"));
+  ck_assert_str_eq(render(lines).c_str(), "[data]\n/x\n/d\n");
+  ck_assert_str_eq(render(parse("")).c_str(), "");
+}
+END_TEST
+
 int main() {
   Suite* s = suite_create("smtpplugins");
   TCase* tc = tcase_create("model");
@@ -165,6 +176,7 @@ int main() {
   tcase_add_test(tc, test_smtpplugins_nul_splits_like_qmail_spp);
   tcase_add_test(tc, test_smtpplugins_crlf_shows_the_cr);
   tcase_add_test(tc, test_smtpplugins_duplicate_warned_once);
+  tcase_add_test(tc, test_smtpplugins_render_keeps_missing_final_lf);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);
 }

@@ -179,6 +179,73 @@ bool takes_value(const std::string& f) {
   return false;
 }
 
+constexpr int kNotMine = -2;  // a flag parser's answer: someone else's flag
+
+// --qmaildir --queue --timeout --variant -v --raw --dump-session
+int simulator_flag(const std::string& f, const std::string& v, Options& o) {
+  if (f == "--qmaildir") o.qmaildir = v;
+  else if (f == "--queue") o.queue = v;
+  else if (f == "--timeout") {
+    char* end = nullptr;
+    long t = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end || t < 0 || t > 86400) return usage("bad --timeout ", v);
+    o.timeout = static_cast<int>(t);
+  } else if (f == "--variant") {
+    if (v == "notqmail") o.variant = Variant::notqmail;
+    else if (v == "netqmail") o.variant = Variant::netqmail;
+    else return usage("bad --variant ", v);
+  } else if (f == "-v" || f == "--verbose") o.verbose = true;
+  else if (f == "--raw") o.raw = true;
+  else if (f == "--dump-session") o.dump = true;
+  else return kNotMine;
+  return ok;
+}
+
+// The session from flags: connection settings and client steps, in order.
+int session_flag(const std::string& f, const std::string& v, Options& o, Script& script) {
+  auto step = [&](const std::string& line) {
+    Step s;
+    s.line = line;
+    script.steps.push_back(s);
+    o.flag_steps = true;
+  };
+  if (f == "--ip") script.env.push_back("TCPREMOTEIP=" + v);
+  else if (f == "--env") {
+    if (!valid_env_entry(v)) return usage("--env needs NAME=VALUE: ", v);
+    script.env.push_back(v);
+  } else if (f == "--unset") script.env.push_back("-" + v);
+  else if (f == "--helo") step("HELO " + v);
+  else if (f == "--ehlo") step("EHLO " + v);
+  else if (f == "--from") step("MAIL FROM:<" + v + ">");
+  else if (f == "--rcpt") step("RCPT TO:<" + v + ">");
+  else if (f == "--cmd") {
+    step(v);
+    if (starts_with_nocase(v, "data")) script.steps.back().body = body_from_text(kDefaultMessage);
+  }
+  else if (f == "--rset") step("RSET");
+  else if (f == "--noop") step("NOOP");
+  else if (f == "--quit") step("QUIT");
+  else if (f == "--data" || f == "--body") {
+    std::string text = kDefaultMessage;
+    if (f == "--body") {
+      text.clear();
+      std::string error;
+      if (int rc = read_whole(v, text, error)) {
+        std::fprintf(stderr, "spp-conf test: fatal: %s\n", error.c_str());
+        return rc;
+      }
+    }
+    step("DATA");
+    script.steps.back().body = body_from_text(text);
+  } else if (f == "--auth") {
+    size_t colon = v.find(':');
+    add_auth_step(script, v.substr(0, colon), colon == std::string::npos ? "" : v.substr(colon + 1));
+    o.flag_steps = true;
+  } else return kNotMine;
+  return ok;
+}
+
+// Returns ok, -1 after --help, or the exit code of a usage error.
 int parse_args(int argc, char** argv, Options& o, Script& script) {
   for (int i = 1; i < argc; ++i) {
     std::string f = argv[i];
@@ -194,59 +261,11 @@ int parse_args(int argc, char** argv, Options& o, Script& script) {
       if (i + 1 >= argc) return usage("missing value for ", f);
       v = argv[++i];
     }
-    auto step = [&](const std::string& line) {
-      Step s;
-      s.line = line;
-      script.steps.push_back(s);
-      o.flag_steps = true;
-    };
-    if (f == "--qmaildir") o.qmaildir = v;
-    else if (f == "--queue") o.queue = v;
-    else if (f == "--timeout") {
-      char* end = nullptr;
-      long t = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end || t < 0 || t > 86400) return usage("bad --timeout ", v);
-      o.timeout = static_cast<int>(t);
-    } else if (f == "--variant") {
-      if (v == "notqmail") o.variant = Variant::notqmail;
-      else if (v == "netqmail") o.variant = Variant::netqmail;
-      else return usage("bad --variant ", v);
-    } else if (f == "--ip") script.env.push_back("TCPREMOTEIP=" + v);
-    else if (f == "--env") {
-      if (!valid_env_entry(v)) return usage("--env needs NAME=VALUE: ", v);
-      script.env.push_back(v);
-    } else if (f == "--unset") script.env.push_back("-" + v);
-    else if (f == "--helo") step("HELO " + v);
-    else if (f == "--ehlo") step("EHLO " + v);
-    else if (f == "--from") step("MAIL FROM:<" + v + ">");
-    else if (f == "--rcpt") step("RCPT TO:<" + v + ">");
-    else if (f == "--cmd") {
-      step(v);
-      if (starts_with_nocase(v, "data")) script.steps.back().body = body_from_text(kDefaultMessage);
-    }
-    else if (f == "--rset") step("RSET");
-    else if (f == "--noop") step("NOOP");
-    else if (f == "--quit") step("QUIT");
-    else if (f == "--data" || f == "--body") {
-      std::string text = kDefaultMessage;
-      if (f == "--body") {
-        text.clear();
-        std::string error;
-        if (int rc = read_whole(v, text, error)) {
-          std::fprintf(stderr, "spp-conf test: fatal: %s\n", error.c_str());
-          return rc;
-        }
-      }
-      step("DATA");
-      script.steps.back().body = body_from_text(text);
-    } else if (f == "--auth") {
-      size_t colon = v.find(':');
-      add_auth_step(script, v.substr(0, colon), colon == std::string::npos ? "" : v.substr(colon + 1));
-      o.flag_steps = true;
-    } else if (f == "-v" || f == "--verbose") o.verbose = true;
-    else if (f == "--raw") o.raw = true;
-    else if (f == "--dump-session") o.dump = true;
-    else if (f == "-h" || f == "--help") {
+    int rc = simulator_flag(f, v, o);
+    if (rc == kNotMine) rc = session_flag(f, v, o, script);
+    if (rc != kNotMine) {
+      if (rc != ok) return rc;
+    } else if (f == "-h" || f == "--help") {
       std::fputs(kUsage, stdout);
       return -1;
     } else if (f == "-" || f[0] != '-') {
@@ -280,17 +299,18 @@ void print_lines(const std::vector<std::string>& lines) {
   for (const std::string& l : lines) std::printf("%s\n", l.c_str());
 }
 
-// Every entry and step, escaped like the transcript (a value with a LF is shown, never dropped).
+// The environment escaped like the transcript (a value with a LF is shown, never
+// dropped); steps raw, since tests/lib/qmail-smtpd.sh replays them byte for byte
+// (a session line never holds a LF).
 void dump_session(const Environ& env, const Script& script) {
-  auto put = [](const char* tag, const std::string& text) { std::printf("%s %s\n", tag, escape_line(text).c_str()); };
-  for (const std::string& e : env.entries()) put("env", e);
+  for (const std::string& e : env.entries()) std::printf("env %s\n", escape_line(e).c_str());
   for (const Step& s : script.steps) {
     if (s.kind == Step::Kind::auth) {
-      put("auth", s.line + " " + s.method);
+      std::printf("auth %s %s\n", s.line.c_str(), s.method.c_str());
       continue;
     }
-    put("cmd", s.line);
-    for (const std::string& b : s.body) put("body", b);
+    std::printf("cmd %s\n", s.line.c_str());
+    for (const std::string& b : s.body) std::printf("body %s\n", b.c_str());
   }
 }
 
