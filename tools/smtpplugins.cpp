@@ -89,7 +89,8 @@ std::vector<Line> parse(std::string_view content) {
 
 bool uses_crlf(const std::vector<Line>& lines) {
   for (const auto& l : lines)
-    if ((l.kind == LineKind::section || l.kind == LineKind::entry) && effective(l.text).back() == '\r') return true;
+    if ((l.kind == LineKind::section || l.kind == LineKind::entry) && effective(l.text).back() == '\r')
+      return true;
   return false;
 }
 

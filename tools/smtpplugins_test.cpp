@@ -125,7 +125,8 @@ START_TEST(test_smtpplugins_nul_splits_like_qmail_spp) {
   ck_assert_uint_eq(remove_entry(lines, 'r', "/a"), 0);  // would take /b with it
   bool reported = false;
   for (const auto& d : diagnose_text("[rcpt]\n/a\0/b\n"s))
-    if (d.line == 2 && d.severity == Severity::error && d.message.find("NUL byte") != std::string::npos) reported = true;
+    if (d.line == 2 && d.severity == Severity::error && d.message.find("NUL byte") != std::string::npos)
+      reported = true;
   ck_assert(reported);
 }
 END_TEST

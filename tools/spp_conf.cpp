@@ -230,8 +230,8 @@ int fix_plugin_permissions(const Paths& paths, const std::string& path, bool qui
   // Only programs of the plugin directory are ours to change: -i on some other
   // file (a typo, ../ in the name) must not make it executable by everyone.
   if (!inside_dir(path, paths.plugindir)) {
-    say("error: ", path + " is outside the plugin directory " + paths.plugindir + ": not changed; as a plugin it needs mode " +
-                       octal(want) + " (it is " + octal(st.st_mode) + ")");
+    say("error: ", path + " is outside the plugin directory " + paths.plugindir +
+                       ": not changed; as a plugin it needs mode " + octal(want) + " (it is " + octal(st.st_mode) + ")");
     return exitcode::bad_input;
   }
   if (chmod(path.c_str(), want) != 0) {
@@ -263,8 +263,8 @@ int add_plugins(const Paths& paths, const std::vector<Registration>& regs, bool 
     // qmail-spp keeps a CR in plugin paths, so a CRLF file's entries cannot run;
     // an LF entry among them would be the only one that works. Refuse to mix.
     if (uses_crlf(lines)) {
-      fatal(paths.conffile + " has CRLF line ends, and qmail-spp keeps the CR in plugin paths "
-            "(none of its entries can run): convert it to LF line ends (e.g. dos2unix), then add; nothing changed");
+      fatal(paths.conffile + " has CRLF line ends, and qmail-spp keeps the CR in plugin paths (none of "
+            "its entries can run): convert it to LF line ends (e.g. dos2unix), then add; nothing changed");
       return exitcode::bad_input;
     }
     std::string entry = entry_for(paths, r);
@@ -312,6 +312,10 @@ int remove_all_plugins(const Paths& paths, const std::string& category) {
   if (int rc = load_for_edit(paths, lines)) return rc;
   size_t n = remove_all(lines, letter);
   say("", "removed " + std::to_string(n) + " entr" + (n == 1 ? "y" : "ies"));
+  for (const auto& c : categories())
+    if ((!letter || c.letter == letter) && !entries_of(lines, c.letter).empty())
+      say("warning: ", std::string("[") + c.name + "] still has entries on lines with a NUL byte; "
+                       "edit them by hand (spp-conf check shows them)");
   return n ? save(paths, lines) : exitcode::ok;
 }
 
@@ -370,7 +374,8 @@ void diagnose_section(const Line& l, size_t no, Diagnostics& out) {
     out.push_back({Severity::error, no, "section " + shown +
                    " is not one qmail-spp knows (it looks only at the letter after '['): its plugins never run"});
   } else if (effective(l.text) != "[" + std::string(name) + "]") {
-    std::string why = effective(l.text).back() == '\r' ? " (CRLF line ends: qmail-spp keeps the CR, convert the file)" : "";
+    std::string why =
+        effective(l.text).back() == '\r' ? " (CRLF line ends: qmail-spp keeps the CR, convert the file)" : "";
     out.push_back({Severity::warning, no, "section " + shown + " is read as [" + name + "]" + why});
   }
 }
@@ -392,7 +397,8 @@ void diagnose_ours(std::string_view name, char section, size_t no, SeenChecks& o
     // qmail-spp does not tell a plugin its section; spp-rbl alone tells RCPT
     // from MAIL only by SMTPRCPTTO, which a second transaction's MAIL still has.
     if (name == "rbl" && section != 'r' && section != 'c' && section != 'm')
-      out.push_back({Severity::warning, no, "spp-rbl does nothing useful under [" + sect + "]: list it under [rcpt]"});
+      out.push_back({Severity::warning, no,
+                     "spp-rbl does nothing useful under [" + sect + "]: list it under [rcpt]"});
     if (name == "rbl" && section == 'm')
       out.push_back({Severity::warning, no, "spp-rbl under [mail] cannot tell a second MAIL from a RCPT: "
                      "list it under [rcpt], or use spp-mail/spp-rcpt"});
