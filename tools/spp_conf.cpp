@@ -355,7 +355,7 @@ int list_plugins(const Paths& paths) {
     auto entries = entries_of(lines, c.letter);
     if (entries.empty()) continue;
     std::printf("[%s]\n", c.name);
-    for (const auto& e : entries) std::printf("  %s\n", e.c_str());
+    for (const auto& e : entries) std::printf("  %s\n", escape_bytes(e).c_str());  // a CR shows as \r
   }
   size_t ignored = entries_of(lines, '?').size() + entries_of(lines, 0).size();
   if (ignored) std::printf("(%zu entries that qmail-spp never runs: see spp-conf check)\n", ignored);
