@@ -65,13 +65,15 @@ SPP_LDLIBS := -lcares -lcdb $(foreach p,$(PLUGINS),$($(p)_LDLIBS))
 LIB_SRCS    := $(filter-out %_test.cpp %_fuzz.cpp,$(wildcard lib/*.cpp))
 PLUGIN_SRCS := $(filter-out %_test.cpp %_fuzz.cpp,$(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.cpp))) plugins/registry.cpp
 CONF_SRCS   := $(filter-out %_test.cpp %_main.cpp %_fuzz.cpp,$(wildcard tools/*.cpp))
+SIM_SRCS    := $(filter-out %_test.cpp %_main.cpp %_fuzz.cpp,$(wildcard tools/sim/*.cpp))
 TEST_SRCS   := $(wildcard lib/*_test.cpp) $(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*_test.cpp)) \
-               $(wildcard tools/*_test.cpp)
+               $(wildcard tools/*_test.cpp tools/sim/*_test.cpp)
 
 obj = $(patsubst %.cpp,$(B)/%.o,$(1))
 LIBSPP   := $(B)/libspp.a
 LIBPLUG  := $(B)/libplugins.a
 LIBCONF  := $(B)/libsppconf.a
+LIBSIM   := $(B)/libsppsim.a
 SPP      := $(B)/spp
 SPPCONF  := $(B)/spp-conf
 UNIT_TESTS := $(patsubst %.cpp,$(B)/%,$(TEST_SRCS))
@@ -107,13 +109,18 @@ $(LIBCONF): $(call obj,$(CONF_SRCS))
 	@rm -f $@
 	ar rcs $@ $^
 
+# The simulator behind `spp-conf test` (tools/sim/): spp-conf calls only cmd_test().
+$(LIBSIM): $(call obj,$(SIM_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
 # libspp calls registry() in libplugins and the checks call libspp: link them as a group.
 group = -Wl,--start-group $(filter %.a,$^) -Wl,--end-group
 
 $(SPP): $(B)/plugins/spp_main.o $(LIBPLUG) $(LIBSPP)
 	$(CXX) $(ALL_CXXFLAGS) $(STATIC) $(GC_LDFLAGS) -o $@ $(filter %.o,$^) $(group) $(SPP_LDLIBS)
 
-$(SPPCONF): $(B)/tools/spp_conf_main.o $(LIBCONF) $(LIBPLUG) $(LIBSPP)
+$(SPPCONF): $(B)/tools/spp_conf_main.o $(LIBSIM) $(LIBCONF) $(LIBPLUG) $(LIBSPP)
 	$(CXX) $(ALL_CXXFLAGS) $(GC_LDFLAGS) -o $@ $(filter %.o,$^) $(group) $(SPP_LDLIBS)
 
 # Queue-stage programs (queue/<name>/): dynamically linked, because what they
@@ -138,7 +145,7 @@ links: $(SPP) $(SPPCONF)
 	@for n in $(PLUGINS) $(HOOKS); do ln -f $(SPP) $(B)/bin/spp-$$n; done
 	@ln -f $(SPP) $(B)/bin/spp; ln -f $(SPPCONF) $(B)/bin/spp-conf
 
-$(B)/%_test: $(B)/%_test.o $(LIBCONF) $(LIBPLUG) $(LIBSPP)
+$(B)/%_test: $(B)/%_test.o $(LIBSIM) $(LIBCONF) $(LIBPLUG) $(LIBSPP)
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $(filter %.o,$^) $(group) $(SPP_LDLIBS) $(CHECK_LIBS)
 
 # Small C programs used by tests and benchmarks.
@@ -247,7 +254,7 @@ ifneq ($(FUZZ),1)
 # Regression binaries: the target + the corpus driver, with the corpus path built in.
 fuzz_driver = $(CC) $(CFLAGS) $(SAN_FLAGS) -Wall -DFUZZ_CORPUS='"$(CURDIR)/$(call corpus_of,$(1))"' \
   -c -o $@-main.o tests/fuzz_main.c
-$(B)/%_fuzz: %_fuzz.cpp tests/fuzz_main.c $(LIBCONF) $(LIBPLUG) $(LIBSPP)
+$(B)/%_fuzz: %_fuzz.cpp tests/fuzz_main.c $(LIBSIM) $(LIBCONF) $(LIBPLUG) $(LIBSPP)
 	@mkdir -p $(@D)
 	$(call fuzz_driver,$<)
 	$(CXX) $(ALL_CPPFLAGS) -Itests $(ALL_CXXFLAGS) -o $@ $< $@-main.o $(group) $(SPP_LDLIBS)
@@ -256,7 +263,7 @@ $(B)/patches/src/%_fuzz: patches/src/%_fuzz.c tests/fuzz_main.c $(PATCHES_SRCS)
 	$(call fuzz_driver,$<)
 	$(CC) $(PATCHES_CFLAGS) $(SAN_FLAGS) -Ipatches/src -o $@ $< $@-main.o $(PATCHES_LIB_SRCS)
 else
-$(B)/%_fuzz: %_fuzz.cpp $(LIBCONF) $(LIBPLUG) $(LIBSPP)
+$(B)/%_fuzz: %_fuzz.cpp $(LIBSIM) $(LIBCONF) $(LIBPLUG) $(LIBSPP)
 	@mkdir -p $(@D)
 	$(CXX) $(ALL_CPPFLAGS) -Itests $(ALL_CXXFLAGS) -fsanitize=fuzzer -o $@ $< $(group) $(SPP_LDLIBS)
 $(B)/patches/src/%_fuzz: patches/src/%_fuzz.c $(PATCHES_SRCS)

@@ -79,8 +79,8 @@ static const struct {
     {"hook in wrong section", "[mail]\n/q/spp-rcpt\n", Severity::warning, "runs the rcpt checks"},
     {"unknown spp name", "[rcpt]\n/q/spp-bogus\n", Severity::error, "not an sppkit check"},
     {"auth note", "[auth]\n/x\n", Severity::note, "AUTH variant"},
-    {"spp-rbl under mail", "[mail]\n/q/spp-rbl\n", Severity::warning, "cannot tell a second MAIL"},
-    {"spp-rbl under data", "[data]\n/q/spp-rbl\n", Severity::warning, "list it under [rcpt]"},
+    {"spp-rbl under mail", "[mail]\n/q/spp-rbl\n", Severity::warning, "cannot tell this command from a later one"},
+    {"spp-rbl under data", "[data]\n/q/spp-rbl\n", Severity::warning, "does nothing useful under [data]: list it under [connection], [rcpt]"},
 };
 
 START_TEST(test_smtpplugins_diagnose) {
@@ -110,6 +110,62 @@ START_TEST(test_smtpplugins_batch_rows) {
 }
 END_TEST
 
+// qmail-spp splits control_readfile()'s buffer at every NUL (spp_init): a NUL
+// inside a line makes two entries (or an entry and a section). list, -a, -r and
+// check all read it that way.
+START_TEST(test_smtpplugins_nul_splits_like_qmail_spp) {
+  using namespace std::string_literals;
+  auto lines = parse("[rcpt]\n/a\0/b\n/c\0[mail]\n/m\n"s);
+  auto rcpt = entries_of(lines, 'r');
+  ck_assert_uint_eq(rcpt.size(), 3);
+  ck_assert(rcpt[0] == "/a" && rcpt[1] == "/b" && rcpt[2] == "/c");
+  auto mail = entries_of(lines, 'm');
+  ck_assert_uint_eq(mail.size(), 1);
+  ck_assert(!add_entry(lines, 'r', "/b"));  // qmail-spp runs it already
+  ck_assert_uint_eq(remove_entry(lines, 'r', "/a"), 0);  // would take /b with it
+  bool reported = false;
+  for (const auto& d : diagnose_text("[rcpt]\n/a\0/b\n"s))
+    if (d.line == 2 && d.severity == Severity::error && d.message.find("NUL byte") != std::string::npos)
+      reported = true;
+  ck_assert(reported);
+}
+END_TEST
+
+START_TEST(test_smtpplugins_crlf_shows_the_cr) {
+  auto d = diagnose_text("[mail]\r\n/x\r\n");
+  bool section = false, entry = false;
+  for (const auto& x : d) {
+    if (x.line == 1 && x.message.find("[mail]\\r is read as [mail]") != std::string::npos) section = true;
+    if (x.line == 2 && x.message.find("keeps the CR") != std::string::npos) entry = true;
+    ck_assert_msg(x.message.find('\r') == std::string::npos, "raw CR in: %s", x.message.c_str());
+  }
+  ck_assert(section && entry);
+  ck_assert(uses_crlf(parse("[mail]\r\n/x\r\n")));
+  ck_assert(!uses_crlf(parse("[mail]\n/x\n")));
+}
+END_TEST
+
+START_TEST(test_smtpplugins_duplicate_warned_once) {
+  auto d = diagnose_text("[rcpt]\n/q/spp-tarpit\n/q/spp-tarpit\n");
+  size_t on_line_3 = 0;
+  for (const auto& x : d) on_line_3 += x.line == 3;
+  ck_assert_uint_eq(on_line_3, 1);
+}
+END_TEST
+
+// Found by smtpplugins_fuzz: render() added a LF the file did not have, so an
+// unedited parse did not render back byte for byte.
+START_TEST(test_smtpplugins_render_keeps_missing_final_lf) {
+  auto lines = parse("[data]\n/x");
+  std::string unedited = render(lines);  // ck_assert_str_eq must not see a temporary
+  ck_assert_str_eq(unedited.c_str(), "[data]\n/x");
+  ck_assert(add_entry(lines, 'd', "/d"));
+  std::string edited = render(lines);
+  ck_assert_str_eq(edited.c_str(), "[data]\n/x\n/d\n");
+  ck_assert(render(parse("")).empty());
+}
+END_TEST
+
 int main() {
   Suite* s = suite_create("smtpplugins");
   TCase* tc = tcase_create("model");
@@ -120,6 +176,10 @@ int main() {
   tcase_add_loop_test(tc, test_smtpplugins_diagnose, 0, sizeof diag_rows / sizeof diag_rows[0]);
   tcase_add_test(tc, test_smtpplugins_clean_config_is_quiet);
   tcase_add_test(tc, test_smtpplugins_batch_rows);
+  tcase_add_test(tc, test_smtpplugins_nul_splits_like_qmail_spp);
+  tcase_add_test(tc, test_smtpplugins_crlf_shows_the_cr);
+  tcase_add_test(tc, test_smtpplugins_duplicate_warned_once);
+  tcase_add_test(tc, test_smtpplugins_render_keeps_missing_final_lf);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);
 }

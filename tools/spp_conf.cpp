@@ -4,16 +4,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
 
 #include "control.h"
+#include "escape.h"
 #include "file.h"
+#include "patch_settings.h"
 #include "plugin.h"
 #include "smtpplugins.h"
+#include "text.h"
 
 #ifndef SPP_PLUGINDIR
 #define SPP_PLUGINDIR "/var/qmail/plugins"
@@ -21,9 +26,6 @@
 
 namespace spp::conf {
 namespace {
-
-// qmail-spp reads lines of any length, but a path longer than this cannot be executed.
-constexpr size_t kMaxEntry = 4096;
 
 void say(const char* level, const std::string& message) {
   std::fprintf(stderr, "spp-conf: %s%s\n", level, message.c_str());
@@ -33,6 +35,12 @@ void fatal(const std::string& message) { say("fatal: ", message); }
 std::string errno_text(int err) { return std::strerror(err); }
 
 bool is_absolute(std::string_view p) { return !p.empty() && p.front() == '/'; }
+
+// "/var/qmail/" -> "/var/qmail" (but "/" stays): no "//" in the paths we print.
+std::string without_trailing_slashes(std::string p) {
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
 
 // Loads smtpplugins for editing; a missing file yields the skeleton.
 int load_for_edit(const Paths& paths, std::vector<Line>& lines) {
@@ -63,19 +71,10 @@ int validate(const Registration& reg) {
     fatal("unknown category \"" + reg.category + "\": use connection, helo, mail, rcpt, data or auth");
     return exitcode::bad_input;
   }
-  if (reg.plugin.empty() || reg.plugin.size() > kMaxEntry) {
-    fatal("plugin name is empty or too long");
-    return exitcode::bad_input;
-  }
-  for (char c : reg.plugin) {
-    if (c == '\n' || c == '\r' || c == '\0') {
-      fatal("plugin name contains a line break");
-      return exitcode::bad_input;
-    }
-  }
-  if (reg.plugin.front() == ' ' || reg.plugin.front() == '\t' || reg.plugin.front() == '#' ||
-      reg.plugin.front() == '[' || reg.plugin.front() == ':') {
-    fatal("plugin name \"" + reg.plugin + "\" starts with a character qmail-spp treats specially");
+  const char* why = entry_problem(reg.plugin);
+  if (!why && reg.plugin.front() == ':') why = "it starts with a character qmail-spp treats specially";
+  if (why) {
+    fatal("plugin name \"" + escape_bytes(reg.plugin) + "\" cannot be an smtpplugins entry: " + why);
     return exitcode::bad_input;
   }
   return exitcode::ok;
@@ -86,13 +85,14 @@ bool control_dir_exists(const Paths& paths) {
   return stat((paths.qmaildir + "/control").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-// Settings of control/options that are not ours but belong to qmail or H-Sphere:
-// known, so `check` does not call them typos.
+// Settings of control/options that belong to qmail, H-Sphere or other patches
+// (our own patches' settings are in patch_settings.cpp): known, so `check`
+// does not call them typos.
 const std::set<std::string, std::less<>>& foreign_options() {
   static const std::set<std::string, std::less<>> names = {
       "authsender", "autoreply_policy", "badhelo", "badmailfrom", "badmailfrom-unknown",
       "badmailpatterns", "badrcptpatterns", "badrcptto", "badurls", "blackholedsender", "bouncefrom",
-      "bouncehost", "bouncemessage", "bouncesubject", "bouncingip", "catchall", "chkloadertype",
+      "bouncehost", "bouncemessage", "bouncesubject", "catchall", "chkloadertype",
       "chksignature", "clamglobal", "concurrencylocal", "concurrencyremote", "databytes",
       "doublebouncehost", "doublebouncemessage", "doublebouncesubject", "doublebounceto",
       "helodnscheck", "localtime", "lowercase", "maxrecipients", "maxwrongrcpt", "mconnectext",
@@ -101,8 +101,8 @@ const std::set<std::string, std::less<>>& foreign_options() {
       "rblsyslog", "rcptdnschecks", "rejectdiscardedmail", "relayclients", "relaydomains",
       "relaymailfrom", "samsgsize", "sanetcheck", "skipcachk", "skipsachk", "sms", "smdcheck",
       "smtpauth", "smtplog", "spamdchildren", "spamglobal", "spfbehavior", "spfexp", "spfguess",
-      "spfrules", "splithorizon", "strictbounce", "stricthelocheck", "sysfacility", "tcpsessioncount",
-      "temperror", "timeoutsmtpd", "uquotacheck", "urlscnt", "userchk", "xenveloptoheader",
+      "spfrules", "splithorizon", "stricthelocheck", "sysfacility", "tcpsessioncount",
+      "timeoutsmtpd", "uquotacheck", "urlscnt", "userchk", "xenveloptoheader",
       "xoriginatingip",
   };
   return names;
@@ -127,11 +127,12 @@ std::string_view our_name(std::string_view entry) {
 Paths Paths::from_env(const Env& env) {
   Paths p;
   auto q = env.get("QMAILDIR");
-  p.qmaildir = qmail_home(env, kBuiltQmailHome);
+  p.qmaildir = without_trailing_slashes(qmail_home(env, kBuiltQmailHome));
   auto f = env.get("SPPCONFFILE");  // qmail-spp honours it when set and non-empty
   p.conffile = f && !f->empty() ? std::string(*f) : p.qmaildir + "/control/smtpplugins";
   auto d = env.get("SPP_PLUGINDIR");
-  p.plugindir = d && !d->empty() ? std::string(*d) : (q && !q->empty() ? p.qmaildir + "/plugins" : SPP_PLUGINDIR);
+  p.plugindir = without_trailing_slashes(d && !d->empty() ? std::string(*d)
+                                         : q && !q->empty() ? p.qmaildir + "/plugins" : SPP_PLUGINDIR);
   return p;
 }
 
@@ -140,31 +141,74 @@ std::string entry_for(const Paths& paths, const Registration& reg) {
   return reg.shell ? ":" + path : path;
 }
 
+namespace {
+
+// Where an edit of `path` must go: a symlink is followed to its final target, so
+// the link survives (the temporary file is made in the target's directory).
+// A missing file is written where it was named.
+int resolve_target(const std::string& path, std::string& target) {
+  struct stat st;
+  target = path;
+  if (lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return 0;
+  char* real = realpath(path.c_str(), nullptr);
+  if (!real) return errno;  // a dangling or looping link: say so rather than replace it
+  target = real;
+  std::free(real);
+  return 0;
+}
+
+// The temporary file takes the old file's owner, group and mode before the
+// rename: qmaild may read smtpplugins only through its group.
+int copy_attributes(int fd, const struct stat* old, mode_t mode) {
+  if (old && (old->st_uid != geteuid() || old->st_gid != getegid()) &&
+      fchown(fd, old->st_uid, old->st_gid) != 0)
+    return errno;  // refuse rather than drop the group qmail-spp reads it through
+  if (fchmod(fd, mode) != 0) return errno;  // after chown (it may clear bits); umask must not narrow it
+  return 0;
+}
+
+}  // namespace
+
 int write_file_atomic(const std::string& path, const std::string& content) {
+  std::string target;
+  if (int err = resolve_target(path, target)) return err;
   mode_t mode = 0644;
   struct stat st;
-  if (stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
-  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  bool exists = stat(target.c_str(), &st) == 0;
+  if (exists) mode = st.st_mode & 07777;
+  std::string tmp = target + ".tmp." + std::to_string(getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return errno;
-  const char* p = content.data();
-  size_t left = content.size();
-  int err = 0;
-  while (left > 0 && !err) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) err = errno;
-    else p += n, left -= size_t(n);
-  }
-  if (!err && fchmod(fd, mode) != 0) err = errno;  // umask must not narrow the mode
+  int err = write_all(fd, content) ? 0 : errno;
+  if (!err) err = copy_attributes(fd, exists ? &st : nullptr, mode);
   if (!err && fsync(fd) != 0) err = errno;
   if (::close(fd) != 0 && !err) err = errno;
-  if (!err && rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (!err && rename(tmp.c_str(), target.c_str()) != 0) err = errno;
   if (err) unlink(tmp.c_str());
   return err;
 }
 
-int fix_plugin_permissions(const std::string& path, bool quiet) {
+namespace {
+
+// True when `path` resolves (symlinks and ../ followed) to a file below `dir`.
+bool inside_dir(const std::string& path, const std::string& dir) {
+  char* p = realpath(path.c_str(), nullptr);
+  char* d = realpath(dir.c_str(), nullptr);
+  bool inside = p && d && std::string_view(p).starts_with(std::string(d) + "/");
+  std::free(p);
+  std::free(d);
+  return inside;
+}
+
+std::string octal(mode_t m) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04o", unsigned(m & 07777));
+  return buf;
+}
+
+}  // namespace
+
+int fix_plugin_permissions(const Paths& paths, const std::string& path, bool quiet) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     say("error: ", "plugin " + path + ": " + errno_text(errno));
@@ -178,17 +222,22 @@ int fix_plugin_permissions(const std::string& path, bool quiet) {
   // readable and executable by everyone and writable by nobody but the owner.
   mode_t want = (st.st_mode & 07777 & ~mode_t(S_IWGRP | S_IWOTH)) | S_IRUSR | S_IXUSR | S_IRGRP |
                 S_IXGRP | S_IROTH | S_IXOTH;
-  if (want != (st.st_mode & 07777)) {
-    if (chmod(path.c_str(), want) != 0) {
-      say("error: ", "unable to chmod " + path + ": " + errno_text(errno));
-      return exitcode::temporary;
-    }
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04o -> %04o", unsigned(st.st_mode & 07777), unsigned(want));
-    say("", "fixed permissions of " + path + ": " + buf);
-  } else if (!quiet) {
-    say("", "permissions of " + path + " are fine");
+  if (want == (st.st_mode & 07777)) {
+    if (!quiet) say("", "permissions of " + path + " are fine");
+    return exitcode::ok;
   }
+  // Only programs of the plugin directory are ours to change: -i on some other
+  // file (a typo, ../ in the name) must not make it executable by everyone.
+  if (!inside_dir(path, paths.plugindir)) {
+    say("error: ", path + " is outside the plugin directory " + paths.plugindir +
+                       ": not changed; as a plugin it needs mode " + octal(want) + " (it is " + octal(st.st_mode) + ")");
+    return exitcode::bad_input;
+  }
+  if (chmod(path.c_str(), want) != 0) {
+    say("error: ", "unable to chmod " + path + ": " + errno_text(errno));
+    return exitcode::temporary;
+  }
+  say("", "fixed permissions of " + path + ": " + octal(st.st_mode) + " -> " + octal(want));
   return exitcode::ok;
 }
 
@@ -210,11 +259,18 @@ int edit_plugins(const Paths& paths, const std::vector<Registration>& regs, Edit
 
 int add_plugins(const Paths& paths, const std::vector<Registration>& regs, bool fix_permissions) {
   return edit_plugins(paths, regs, [&](std::vector<Line>& lines, const Registration& r, size_t& added) {
+    // qmail-spp keeps a CR in plugin paths, so a CRLF file's entries cannot run;
+    // an LF entry among them would be the only one that works. Refuse to mix.
+    if (uses_crlf(lines)) {
+      fatal(paths.conffile + " has CRLF line ends, and qmail-spp keeps the CR in plugin paths (none of "
+            "its entries can run): convert it to LF line ends (e.g. dos2unix), then add; nothing changed");
+      return exitcode::bad_input;
+    }
     std::string entry = entry_for(paths, r);
     // A shell entry may carry arguments: the program is its first word.
     std::string program = r.shell ? entry.substr(1, entry.find(' ') - 1) : entry;
     if (fix_permissions) {
-      if (int rc = fix_plugin_permissions(program, true)) return rc;
+      if (int rc = fix_plugin_permissions(paths, program, true)) return rc;
     } else if (access(program.c_str(), X_OK) != 0) {
       say("warning: ", entry + " is not an executable file (yet): qmail-spp will answer 451");
     }
@@ -231,10 +287,16 @@ int add_plugins(const Paths& paths, const std::vector<Registration>& regs, bool 
 int remove_plugins(const Paths& paths, const std::vector<Registration>& regs) {
   return edit_plugins(paths, regs, [&](std::vector<Line>& lines, const Registration& r, size_t& removed) {
     std::string entry = entry_for(paths, r);
-    size_t n = remove_entry(lines, category_letter(r.category), entry);
+    char letter = category_letter(r.category);
+    size_t n = remove_entry(lines, letter, entry);
     removed += n;
-    say("", n ? "removed " + entry + " from [" + r.category + "]"
-              : entry + " is not in [" + r.category + "]");
+    auto left = entries_of(lines, letter);
+    if (std::find(left.begin(), left.end(), entry) != left.end())
+      say("warning: ", entry + " is still run in [" + r.category + "]: it shares a line with a NUL byte; "
+                       "edit that line by hand (spp-conf check shows it)");
+    else if (!n)
+      say("", entry + " is not in [" + r.category + "]");
+    if (n) say("", "removed " + entry + " from [" + r.category + "]");
     return exitcode::ok;
   });
 }
@@ -249,6 +311,10 @@ int remove_all_plugins(const Paths& paths, const std::string& category) {
   if (int rc = load_for_edit(paths, lines)) return rc;
   size_t n = remove_all(lines, letter);
   say("", "removed " + std::to_string(n) + " entr" + (n == 1 ? "y" : "ies"));
+  for (const auto& c : categories())
+    if ((!letter || c.letter == letter) && !entries_of(lines, c.letter).empty())
+      say("warning: ", std::string("[") + c.name + "] still has entries on lines with a NUL byte; "
+                       "edit them by hand (spp-conf check shows them)");
   return n ? save(paths, lines) : exitcode::ok;
 }
 
@@ -288,31 +354,114 @@ int list_plugins(const Paths& paths) {
     auto entries = entries_of(lines, c.letter);
     if (entries.empty()) continue;
     std::printf("[%s]\n", c.name);
-    for (const auto& e : entries) std::printf("  %s\n", e.c_str());
+    for (const auto& e : entries) std::printf("  %s\n", escape_bytes(e).c_str());  // a CR shows as \r
   }
   size_t ignored = entries_of(lines, '?').size() + entries_of(lines, 0).size();
   if (ignored) std::printf("(%zu entries that qmail-spp never runs: see spp-conf check)\n", ignored);
   return exitcode::ok;
 }
 
+namespace {
+
+using Diagnostics = std::vector<Diagnostic>;
+using SeenChecks = std::map<char, std::set<std::string, std::less<>>>;  // our checks per section
+
+void diagnose_section(const Line& l, size_t no, Diagnostics& out) {
+  std::string shown = escape_bytes(effective(l.text));
+  const char* name = category_name(l.section);
+  if (!name) {
+    out.push_back({Severity::error, no, "section " + shown +
+                   " is not one qmail-spp knows (it looks only at the letter after '['): its plugins never run"});
+  } else if (effective(l.text) != "[" + std::string(name) + "]") {
+    std::string why =
+        effective(l.text).back() == '\r' ? " (CRLF line ends: qmail-spp keeps the CR, convert the file)" : "";
+    out.push_back({Severity::warning, no, "section " + shown + " is read as [" + name + "]" + why});
+  }
+}
+
+// An sppkit program ("…/spp-rcpt", "…/spp-tarpit") in the wrong section or twice.
+void diagnose_ours(std::string_view name, char section, size_t no, SeenChecks& ours, Diagnostics& out) {
+  std::string sect = category_name(section);
+  auto twice = [&](const char* check) {
+    if (!ours[section].insert(check).second)
+      out.push_back({Severity::warning, no, std::string("check ") + check + " now runs twice in this section"});
+  };
+  if (auto hook = hook_from_name(name)) {
+    if (*hook != *hook_from_name(sect))
+      out.push_back({Severity::warning, no, "spp-" + std::string(name) + " listed under [" + sect +
+                     "]: it runs the " + hook_name(*hook) + " checks"});
+    for (const auto& c : registry())
+      if (c.use(*hook)) twice(c.name);
+  } else if (const Check* c = find_check(name)) {
+    // qmail-spp does not tell a plugin its section: the registry says where a
+    // check's own entry acts, and where it acts only inside a hook entry point.
+    auto hook = hook_from_name(sect);
+    const HookUse* use = hook ? c->use(*hook) : nullptr;
+    std::string where;
+    for (const auto& u : c->uses)
+      if (u.alone) {
+        std::string section = u.hook == Hook::connect ? "connection" : hook_name(u.hook);
+        where += (where.empty() ? "[" : ", [") + section + "]";
+      }
+    if (!use)
+      out.push_back({Severity::warning, no, "spp-" + std::string(name) + " does nothing useful under [" + sect +
+                     "]: list it under " + where});
+    else if (!use->alone)
+      out.push_back({Severity::warning, no, "spp-" + std::string(name) + " alone under [" + sect +
+                     "] cannot tell this command from a later one (" + use->role + "): list it under " + where +
+                     ", or use spp-" + hook_name(*hook)});
+    twice(c->name);
+  } else {
+    out.push_back({Severity::error, no, "spp-" + escape_bytes(name) + " is not an sppkit check or hook"});
+  }
+}
+
+// One entry (the first piece of its line) of a section qmail-spp runs.
+void diagnose_entry(std::string_view eff, char section, size_t no, SeenChecks& seen, SeenChecks& ours,
+                    Diagnostics& out) {
+  if (section == 'a' && seen['a'].empty())
+    out.push_back({Severity::note, no, "[auth] runs only with an SMTP AUTH variant of qmail-spp"});
+  if (!seen[section].insert(std::string(eff)).second) {
+    out.push_back({Severity::warning, no, "duplicate entry: it runs twice per command"});
+    return;  // one warning per duplicate: the rest was said about the first one
+  }
+  if (eff.empty()) {
+    out.push_back({Severity::error, no, "empty entry: qmail-spp answers 451 (can't execute)"});
+    return;
+  }
+  if (eff.back() == '\r') {
+    out.push_back({Severity::error, no, "entry " + escape_bytes(eff) + " ends in a CR (CRLF line ends): "
+                   "qmail-spp keeps the CR in plugin paths, so it cannot run; convert the file to LF"});
+    return;
+  }
+  if (eff.front() == ' ' || eff.front() == '\t')
+    out.push_back({Severity::error, no, "leading whitespace is part of the program name: it cannot run"});
+  if (eff.size() > kMaxEntry) out.push_back({Severity::error, no, "entry longer than 4096 bytes"});
+  if (eff.front() == ':')
+    out.push_back({Severity::warning, no, "':' entry runs through /bin/sh (about 3x the start-up cost)"});
+  else if (eff.front() != '/' && eff.front() != ' ' && eff.front() != '\t')
+    out.push_back({Severity::warning, no, "relative path: resolved against the qmail home"});
+  std::string_view name = our_name(eff);
+  if (!name.empty()) diagnose_ours(name, section, no, ours, out);
+}
+
+}  // namespace
+
 std::vector<Diagnostic> diagnose_text(const std::string& content) {
-  std::vector<Diagnostic> out;
+  Diagnostics out;
   auto lines = parse(content);
-  std::map<char, std::set<std::string, std::less<>>> seen;
-  std::map<char, std::set<std::string, std::less<>>> ours;  // our checks per section
+  SeenChecks seen, ours;
   for (size_t i = 0; i < lines.size(); ++i) {
     const Line& l = lines[i];
     size_t no = i + 1;
-    std::string_view eff = effective(l.text);
+    if (l.nul) {
+      std::string pieces;
+      for (std::string_view p : qmail_pieces(l.text)) pieces += (pieces.empty() ? "\"" : ", \"") + escape_bytes(p) + "\"";
+      out.push_back({Severity::error, no, "NUL byte: qmail-spp reads this line as " + pieces +
+                     " (each a line of its own; remove the NUL)"});
+    }
     if (l.kind == LineKind::section) {
-      const char* name = category_name(l.section);
-      if (!name) {
-        out.push_back({Severity::error, no, "section " + std::string(eff) +
-                       " is not one qmail-spp knows (it looks only at the letter after '['): "
-                       "its plugins never run"});
-      } else if (eff != "[" + std::string(name) + "]") {
-        out.push_back({Severity::warning, no, "section " + std::string(eff) + " is read as [" + name + "]"});
-      }
+      diagnose_section(l, no, out);
       continue;
     }
     if (l.kind != LineKind::entry) continue;
@@ -324,44 +473,7 @@ std::vector<Diagnostic> diagnose_text(const std::string& content) {
       out.push_back({Severity::error, no, "entry in an unknown section: qmail-spp never runs it"});
       continue;
     }
-    if (l.section == 'a' && seen['a'].empty())
-      out.push_back({Severity::note, no, "[auth] runs only with an SMTP AUTH variant of qmail-spp"});
-    if (eff.front() == ' ' || eff.front() == '\t')
-      out.push_back({Severity::error, no, "leading whitespace is part of the program name: it cannot run"});
-    if (eff.size() > kMaxEntry) out.push_back({Severity::error, no, "entry longer than 4096 bytes"});
-    if (eff.front() == ':')
-      out.push_back({Severity::warning, no, "':' entry runs through /bin/sh (about 3x the start-up cost)"});
-    else if (eff.front() != '/' && eff.front() != ' ')
-      out.push_back({Severity::warning, no, "relative path: resolved against the qmail home"});
-    if (!seen[l.section].insert(std::string(eff)).second)
-      out.push_back({Severity::warning, no, "duplicate entry: it runs twice per command"});
-    std::string_view name = our_name(eff);
-    if (name.empty()) continue;
-    if (auto hook = hook_from_name(name)) {
-      if (*hook != *hook_from_name(category_name(l.section)))
-        out.push_back({Severity::warning, no, "spp-" + std::string(name) + " listed under [" +
-                       category_name(l.section) + "]: it runs the " + hook_name(*hook) + " checks"});
-      for (const auto& c : registry())
-        if (c.hooks() & unsigned(*hook)) {
-          if (ours[l.section].count(c.name))
-            out.push_back({Severity::warning, no, std::string("check ") + c.name + " now runs twice in this section"});
-          ours[l.section].insert(c.name);
-        }
-    } else if (const Check* c = find_check(name)) {
-      // qmail-spp does not tell a plugin its section; spp-rbl alone tells RCPT
-      // from MAIL only by SMTPRCPTTO, which a second transaction's MAIL still has.
-      if (name == "rbl" && l.section != 'r' && l.section != 'c' && l.section != 'm')
-        out.push_back({Severity::warning, no, "spp-rbl does nothing useful under [" +
-                       std::string(category_name(l.section)) + "]: list it under [rcpt]"});
-      if (name == "rbl" && l.section == 'm')
-        out.push_back({Severity::warning, no, "spp-rbl under [mail] cannot tell a second MAIL from a RCPT: "
-                       "list it under [rcpt], or use spp-mail/spp-rcpt"});
-      if (ours[l.section].count(c->name))
-        out.push_back({Severity::warning, no, std::string("check ") + c->name + " now runs twice in this section"});
-      ours[l.section].insert(c->name);
-    } else {
-      out.push_back({Severity::error, no, "spp-" + std::string(name) + " is not an sppkit check or hook"});
-    }
+    diagnose_entry(qmail_pieces(l.text).front(), l.section, no, seen, ours, out);
   }
   return out;
 }
@@ -388,55 +500,81 @@ std::vector<std::string> diagnose_program(const std::string& qmaildir, const std
   return out;
 }
 
-int check_config(const Paths& paths, const Env& env) {
+namespace {
+
+// `spp-conf check` output: "<where>: <severity>: <message>", counted.
+struct Report {
   size_t errors = 0, warnings = 0;
-  auto report = [&](Severity s, const std::string& where, const std::string& msg) {
+  void operator()(Severity s, const std::string& where, const std::string& msg) {
     const char* tag = s == Severity::error ? "error" : s == Severity::warning ? "warning" : "note";
     if (s == Severity::error) ++errors;
     if (s == Severity::warning) ++warnings;
     std::printf("%s: %s: %s\n", where.c_str(), tag, msg.c_str());
-  };
-  if (!control_dir_exists(paths)) {
-    fatal("no control directory at " + paths.qmaildir + "/control (set QMAILDIR to the qmail home)");
-    return exitcode::bad_input;
   }
+};
+
+// smtpplugins: what qmail-spp misreads, then each program on disk. Returns 0 or a fatal exit code.
+int check_smtpplugins(const Paths& paths, Report& report) {
   std::string content;
   int err = read_file(paths.conffile, content);
   if (err == ENOENT) {
     report(Severity::error, paths.conffile,
            "missing: qmail-smtpd with qmail-spp answers 421 to every connection (spp-conf -a creates it)");
-  } else if (err) {
-    fatal("unable to read " + paths.conffile + ": " + errno_text(err));
+    return exitcode::ok;
+  }
+  if (err) {
+    fatal("unable to read " + paths.conffile + ": " + file_error(err));
     return exitcode::temporary;
-  } else {
-    struct stat st;
-    if (stat(paths.conffile.c_str(), &st) == 0 && (st.st_mode & S_IWOTH))
-      report(Severity::error, paths.conffile, "world-writable: anyone can add a plugin");
-    for (const auto& d : diagnose_text(content))
-      report(d.severity, paths.conffile + ":" + std::to_string(d.line), d.message);
-    auto lines = parse(content);
-    for (size_t i = 0; i < lines.size(); ++i) {
-      if (lines[i].kind != LineKind::entry || !category_name(lines[i].section)) continue;
-      for (const auto& p : diagnose_program(paths.qmaildir, std::string(effective(lines[i].text))))
-        report(Severity::error, paths.conffile + ":" + std::to_string(i + 1), p);
+  }
+  struct stat st;
+  if (stat(paths.conffile.c_str(), &st) == 0 && (st.st_mode & S_IWOTH))
+    report(Severity::error, paths.conffile, "world-writable: anyone can add a plugin");
+  for (const auto& d : diagnose_text(content))
+    report(d.severity, paths.conffile + ":" + std::to_string(d.line), d.message);
+  auto lines = parse(content);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].kind != LineKind::entry || !category_name(lines[i].section)) continue;
+    std::string_view eff = qmail_pieces(lines[i].text).front();
+    if (!eff.empty() && eff.back() == '\r') continue;  // reported: the CR makes it unrunnable
+    for (const auto& p : diagnose_program(paths.qmaildir, std::string(eff)))
+      report(Severity::error, paths.conffile + ":" + std::to_string(i + 1), escape_bytes(p));
+  }
+  return exitcode::ok;
+}
+
+// control/options, line by line as Control reads it (trailing blanks and CR
+// stripped, blank and '#' lines skipped): malformed lines, names set twice
+// (the last line wins, for the plugins and the patches alike), names nobody reads.
+void check_options(const std::string& where, const std::string& content, Report& report) {
+  std::map<std::string, size_t, std::less<>> first_line;
+  size_t no = 0;
+  for (std::string_view raw : split_lines(content)) {
+    ++no;
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r')) raw.remove_suffix(1);
+    if (raw.empty() || raw.front() == '#') continue;
+    std::string at = where + ":" + std::to_string(no);
+    std::string_view line = trim_blanks(raw);
+    size_t eq = line.find('=');
+    std::string_view name = eq == std::string_view::npos ? std::string_view() : trim_blanks(line.substr(0, eq));
+    if (name.empty()) {
+      report(Severity::error, at, "setting is not name=value: ignored");
+      continue;
     }
+    std::string shown = escape_bytes(name);
+    auto [it, fresh] = first_line.try_emplace(std::string(name), no);
+    if (!fresh) {
+      report(Severity::warning, at, "name " + shown + " set on lines " + std::to_string(it->second) + " and " +
+                                        std::to_string(no) + "; the last one wins");
+      it->second = no;
+      continue;
+    }
+    if (!find_setting(name) && !find_patch_setting(name) && !foreign_options().count(name))
+      report(Severity::warning, at, "unknown option \"" + shown + "\" (a typo?): nothing reads it");
   }
-  // control/options: malformed lines and names nobody reads.
-  Control control(paths.qmaildir, env);
-  Lines opts = control.lines("options");
-  std::string where = control.path("options");
-  if (opts.status == Lookup::error) {
-    report(Severity::error, where, "unreadable: " + opts.error + " (checks apply their fail mode)");
-  } else if (opts.status == Lookup::found) {
-    std::vector<size_t> bad;
-    auto parsed = parse_options(opts.lines, &bad);
-    for (size_t n : bad)
-      report(Severity::error, where, "setting " + std::to_string(n) + " (not counting comments) is not name=value: ignored");
-    for (const auto& [name, value] : parsed)
-      if (!find_setting(name) && !foreign_options().count(name))
-        report(Severity::warning, where, "unknown option \"" + name + "\" (a typo?): nothing reads it");
-  }
-  // Every setting of ours must parse: reading it is what the plugins do.
+}
+
+// Every setting of ours must parse: reading it is what the plugins do.
+void check_plugin_settings(const Control& control, Report& report) {
   for (const auto& check : registry()) {
     for (const SettingSpec& s : check.settings) {
       Lines file = control.lines(s.name);
@@ -448,9 +586,47 @@ int check_config(const Paths& paths, const Env& env) {
       read_flag(control, *knob, complaints);
     for (const auto& c : complaints) report(Severity::error, std::string("spp-") + check.name, c);
   }
-  std::printf("%zu error(s), %zu warning(s)\n", errors, warnings);
-  return errors ? exitcode::bad_input : exitcode::ok;
 }
+
+}  // namespace
+
+int check_config(const Paths& paths, const Env& env) {
+  if (!control_dir_exists(paths)) {
+    fatal("no control directory at " + paths.qmaildir + "/control (set QMAILDIR to the qmail home)");
+    return exitcode::bad_input;
+  }
+  Report report;
+  if (int rc = check_smtpplugins(paths, report)) return rc;
+  Control control(paths.qmaildir, env);
+  std::string where = control.path("options"), options;
+  int err = read_file(where, options);
+  if (err && err != ENOENT)
+    report(Severity::error, where, "unreadable: " + file_error(err) + " (checks apply their fail mode)");
+  else if (!err)
+    check_options(where, options, report);
+  check_plugin_settings(control, report);
+  std::printf("%zu error(s), %zu warning(s)\n", report.errors, report.warnings);
+  return report.errors ? exitcode::bad_input : exitcode::ok;
+}
+
+namespace {
+
+// The qmail-send/qmail-remote patches' settings: own control file, then control/options.
+void show_patch_settings(const Control& control) {
+  std::printf("\nqmail-send/qmail-remote patches (patches/README.md):\n");
+  for (const auto& p : patch_settings()) {
+    Setting value = control.setting(p.name, "", p.options ? p.fallback : "");
+    std::string shown = escape_bytes(value.value);
+    if (value.status == Lookup::error)
+      std::printf("  %s: unreadable %s: %s\n", p.name, value.origin.c_str(), escape_bytes(value.error).c_str());
+    else if (value.source == Source::defaulted || (!p.options && value.source == Source::options))
+      std::printf("  %s: %s (Default.)  [%s: %s]\n", p.name, p.fallback, p.patch, p.meaning);
+    else
+      std::printf("  %s: %s (%s)  [%s: %s]\n", p.name, shown.c_str(), value.origin.c_str(), p.patch, p.meaning);
+  }
+}
+
+}  // namespace
 
 int show_settings(const Paths& paths, const Env& env) {
   if (!control_dir_exists(paths)) {
@@ -489,6 +665,7 @@ int show_settings(const Paths& paths, const Env& env) {
         std::printf("  %s: %s (%s)\n", s.name, value.value.c_str(), value.origin.c_str());
     }
   }
+  show_patch_settings(control);
   return exitcode::ok;
 }
 

@@ -1,5 +1,5 @@
 // spp-conf: register plugins in control/smtpplugins, check a configuration,
-// show effective settings. (`spp-conf test` lives in test_cmd.h.)
+// show effective settings. (`spp-conf test` is the simulator module, tools/sim/sim.h.)
 // Exit codes: 0 ok, 100 usage or bad input, 111 temporary (I/O) failure.
 #pragma once
 
@@ -35,8 +35,10 @@ int remove_plugins(const Paths& paths, const std::vector<Registration>& regs);
 int remove_all_plugins(const Paths& paths, const std::string& category);
 /// -b: rows "category;plugin" from text; all-or-nothing.
 int parse_batch(const std::string& text, bool shell, std::vector<Registration>& out);
-/// -i: plugin file must be a regular executable, not group/world writable; fixes the mode.
-int fix_plugin_permissions(const std::string& path, bool quiet);
+/// -i: plugin file must be a regular executable, not group/world writable. Fixes
+/// the mode of files inside paths.plugindir (resolved); for any other file it
+/// only says what is wrong and returns 100.
+int fix_plugin_permissions(const Paths& paths, const std::string& path, bool quiet);
 
 enum class Severity { note, warning, error };
 struct Diagnostic {
@@ -53,7 +55,8 @@ int list_plugins(const Paths& paths);
 int check_config(const Paths& paths, const Env& env);
 int show_settings(const Paths& paths, const Env& env);
 
-/// Writes via a temp file in the same directory + fsync + rename (keeps the mode).
+/// Writes via a temp file in the same directory + fsync + rename. Keeps owner,
+/// group and mode; a symlink is written through to its final target.
 int write_file_atomic(const std::string& path, const std::string& content);
 
 }  // namespace spp::conf

@@ -7,11 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "sim/sim.h"
 #include "spp_conf.h"
-#if __has_include("test_cmd.h")
-#include "test_cmd.h"
-#define HAVE_TEST_CMD 1
-#endif
 
 using namespace spp::conf;
 
@@ -41,6 +38,55 @@ static int read_stdin(std::string& out) {
   return n < 0 ? spp::exitcode::temporary : spp::exitcode::ok;
 }
 
+// The registration flags (H-Sphere's interface).
+struct Flags {
+  char action = 0;  // 'a', 'r', 'R' or 0 (add)
+  bool batch = false, shell = false, fix = false;
+  Registration one;
+};
+
+// Returns -1 when the flags are fine, else the exit code (after -h or a usage error).
+static int parse_flags(int argc, char** argv, Flags& f) {
+  int opt;
+  while ((opt = getopt(argc, argv, "arRhbsip:t:")) != -1) {
+    switch (opt) {
+      case 'a': case 'r': case 'R':
+        if (f.action && f.action != opt) return usage("-a, -r and -R exclude each other");
+        f.action = char(opt);
+        break;
+      case 'b': f.batch = true; break;
+      case 's': f.shell = true; break;
+      case 'i': f.fix = true; break;
+      case 'p': f.one.plugin = optarg; break;
+      case 't': f.one.category = optarg; break;
+      case 'h': std::fputs(kUsage, stdout); return spp::exitcode::ok;
+      default: return usage(nullptr);
+    }
+  }
+  if (optind != argc) return usage("unexpected argument");
+  return -1;
+}
+
+// -a/-r with -b (rows from stdin) or -p/-t (one plugin); -i alone checks permissions.
+static int register_plugins(const Paths& paths, Flags& f) {
+  std::vector<Registration> regs;
+  if (f.batch) {
+    if (!f.one.plugin.empty() || !f.one.category.empty()) return usage("-b reads plugins from stdin, not -p/-t");
+    std::string text;
+    if (int rc = read_stdin(text)) return usage(rc == spp::exitcode::bad_input ? "stdin too large" : "unable to read stdin");
+    if (int rc = parse_batch(text, f.shell, regs)) return rc;
+  } else {
+    if (f.one.plugin.empty()) return usage(f.action || f.shell || !f.fix ? "-p plugin is required" : "-i needs -p plugin");
+    if (f.one.category.empty()) {
+      if (f.fix && !f.action) return fix_plugin_permissions(paths, entry_for(paths, f.one), false);
+      return usage("-t category is required");
+    }
+    f.one.shell = f.shell;
+    regs.push_back(f.one);
+  }
+  return f.action == 'r' ? remove_plugins(paths, regs) : add_plugins(paths, regs, f.fix);
+}
+
 int main(int argc, char** argv, char** envp) {
   spp::Env env = spp::Env::from_environ(envp);
   Paths paths = Paths::from_env(env);
@@ -49,57 +95,17 @@ int main(int argc, char** argv, char** envp) {
     if (cmd == "list") return argc == 2 ? list_plugins(paths) : usage("list takes no arguments");
     if (cmd == "check") return argc == 2 ? check_config(paths, env) : usage("check takes no arguments");
     if (cmd == "show") return argc == 2 ? show_settings(paths, env) : usage("show takes no arguments");
-    if (cmd == "test") {
-#ifdef HAVE_TEST_CMD
-      return cmd_test(argc - 1, argv + 1);
-#else
-      return usage("test is not built");
-#endif
-    }
+    if (cmd == "test") return cmd_test(argc - 1, argv + 1);
     if (cmd == "help" || cmd == "--help") {
       std::fputs(kUsage, stdout);
       return spp::exitcode::ok;
     }
   }
-
-  char action = 0;
-  bool batch = false, shell = false, fix = false;
-  Registration one;
-  int opt;
-  while ((opt = getopt(argc, argv, "arRhbsip:t:")) != -1) {
-    switch (opt) {
-      case 'a': case 'r': case 'R':
-        if (action && action != opt) return usage("-a, -r and -R exclude each other");
-        action = char(opt);
-        break;
-      case 'b': batch = true; break;
-      case 's': shell = true; break;
-      case 'i': fix = true; break;
-      case 'p': one.plugin = optarg; break;
-      case 't': one.category = optarg; break;
-      case 'h': std::fputs(kUsage, stdout); return spp::exitcode::ok;
-      default: return usage(nullptr);
-    }
+  Flags f;
+  if (int rc = parse_flags(argc, argv, f); rc != -1) return rc;
+  if (f.action == 'R') {
+    if (f.batch || !f.one.plugin.empty()) return usage("-R takes only -t");
+    return remove_all_plugins(paths, f.one.category);
   }
-  if (optind != argc) return usage("unexpected argument");
-  if (action == 'R') {
-    if (batch || !one.plugin.empty()) return usage("-R takes only -t");
-    return remove_all_plugins(paths, one.category);
-  }
-  std::vector<Registration> regs;
-  if (batch) {
-    if (!one.plugin.empty() || !one.category.empty()) return usage("-b reads plugins from stdin, not -p/-t");
-    std::string text;
-    if (int rc = read_stdin(text)) return usage(rc == spp::exitcode::bad_input ? "stdin too large" : "unable to read stdin");
-    if (int rc = parse_batch(text, shell, regs)) return rc;
-  } else {
-    if (one.plugin.empty()) return usage(action || shell || !fix ? "-p plugin is required" : "-i needs -p plugin");
-    if (one.category.empty()) {
-      if (fix && !action) return fix_plugin_permissions(entry_for(paths, one), false);
-      return usage("-t category is required");
-    }
-    one.shell = shell;
-    regs.push_back(one);
-  }
-  return action == 'r' ? remove_plugins(paths, regs) : add_plugins(paths, regs, fix);
+  return register_plugins(paths, f);
 }

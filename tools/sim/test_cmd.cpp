@@ -1,6 +1,6 @@
 // test_cmd: `spp-conf test` — build a session (flags or session file), run it
 // through the simulated qmail-smtpd (session.h) in the qmail home, print the
-// transcript. See test_cmd.h and man/spp-conf-test.inc.
+// transcript. See test_cmd.h and spp-conf(8).
 #include "test_cmd.h"
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "escape.h"
 #include "exitcode.h"
 #include "file.h"
 #include "session.h"
@@ -142,20 +143,7 @@ std::vector<std::string> body_from_text(const std::string& text) {
   return body;
 }
 
-std::string escape_line(const std::string& bytes) {
-  std::string r;
-  for (unsigned char c : bytes) {
-    if (c == '\\') r += "\\\\";
-    else if (c == '\r') r += "\\r";
-    else if (c == '\t') r += "\\t";
-    else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      r += buf;
-    } else r.push_back(static_cast<char>(c));
-  }
-  return r;
-}
+std::string escape_line(const std::string& bytes) { return escape_bytes(bytes); }
 
 std::vector<std::string> server_lines(const std::string& bytes) {
   std::vector<std::string> lines;
@@ -191,6 +179,73 @@ bool takes_value(const std::string& f) {
   return false;
 }
 
+constexpr int kNotMine = -2;  // a flag parser's answer: someone else's flag
+
+// --qmaildir --queue --timeout --variant -v --raw --dump-session
+int simulator_flag(const std::string& f, const std::string& v, Options& o) {
+  if (f == "--qmaildir") o.qmaildir = v;
+  else if (f == "--queue") o.queue = v;
+  else if (f == "--timeout") {
+    char* end = nullptr;
+    long t = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end || t < 0 || t > 86400) return usage("bad --timeout ", v);
+    o.timeout = static_cast<int>(t);
+  } else if (f == "--variant") {
+    if (v == "notqmail") o.variant = Variant::notqmail;
+    else if (v == "netqmail") o.variant = Variant::netqmail;
+    else return usage("bad --variant ", v);
+  } else if (f == "-v" || f == "--verbose") o.verbose = true;
+  else if (f == "--raw") o.raw = true;
+  else if (f == "--dump-session") o.dump = true;
+  else return kNotMine;
+  return ok;
+}
+
+// The session from flags: connection settings and client steps, in order.
+int session_flag(const std::string& f, const std::string& v, Options& o, Script& script) {
+  auto step = [&](const std::string& line) {
+    Step s;
+    s.line = line;
+    script.steps.push_back(s);
+    o.flag_steps = true;
+  };
+  if (f == "--ip") script.env.push_back("TCPREMOTEIP=" + v);
+  else if (f == "--env") {
+    if (!valid_env_entry(v)) return usage("--env needs NAME=VALUE: ", v);
+    script.env.push_back(v);
+  } else if (f == "--unset") script.env.push_back("-" + v);
+  else if (f == "--helo") step("HELO " + v);
+  else if (f == "--ehlo") step("EHLO " + v);
+  else if (f == "--from") step("MAIL FROM:<" + v + ">");
+  else if (f == "--rcpt") step("RCPT TO:<" + v + ">");
+  else if (f == "--cmd") {
+    step(v);
+    if (starts_with_nocase(v, "data")) script.steps.back().body = body_from_text(kDefaultMessage);
+  }
+  else if (f == "--rset") step("RSET");
+  else if (f == "--noop") step("NOOP");
+  else if (f == "--quit") step("QUIT");
+  else if (f == "--data" || f == "--body") {
+    std::string text = kDefaultMessage;
+    if (f == "--body") {
+      text.clear();
+      std::string error;
+      if (int rc = read_whole(v, text, error)) {
+        std::fprintf(stderr, "spp-conf test: fatal: %s\n", error.c_str());
+        return rc;
+      }
+    }
+    step("DATA");
+    script.steps.back().body = body_from_text(text);
+  } else if (f == "--auth") {
+    size_t colon = v.find(':');
+    add_auth_step(script, v.substr(0, colon), colon == std::string::npos ? "" : v.substr(colon + 1));
+    o.flag_steps = true;
+  } else return kNotMine;
+  return ok;
+}
+
+// Returns ok, -1 after --help, or the exit code of a usage error.
 int parse_args(int argc, char** argv, Options& o, Script& script) {
   for (int i = 1; i < argc; ++i) {
     std::string f = argv[i];
@@ -206,59 +261,11 @@ int parse_args(int argc, char** argv, Options& o, Script& script) {
       if (i + 1 >= argc) return usage("missing value for ", f);
       v = argv[++i];
     }
-    auto step = [&](const std::string& line) {
-      Step s;
-      s.line = line;
-      script.steps.push_back(s);
-      o.flag_steps = true;
-    };
-    if (f == "--qmaildir") o.qmaildir = v;
-    else if (f == "--queue") o.queue = v;
-    else if (f == "--timeout") {
-      char* end = nullptr;
-      long t = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end || t < 0 || t > 86400) return usage("bad --timeout ", v);
-      o.timeout = static_cast<int>(t);
-    } else if (f == "--variant") {
-      if (v == "notqmail") o.variant = Variant::notqmail;
-      else if (v == "netqmail") o.variant = Variant::netqmail;
-      else return usage("bad --variant ", v);
-    } else if (f == "--ip") script.env.push_back("TCPREMOTEIP=" + v);
-    else if (f == "--env") {
-      if (!valid_env_entry(v)) return usage("--env needs NAME=VALUE: ", v);
-      script.env.push_back(v);
-    } else if (f == "--unset") script.env.push_back("-" + v);
-    else if (f == "--helo") step("HELO " + v);
-    else if (f == "--ehlo") step("EHLO " + v);
-    else if (f == "--from") step("MAIL FROM:<" + v + ">");
-    else if (f == "--rcpt") step("RCPT TO:<" + v + ">");
-    else if (f == "--cmd") {
-      step(v);
-      if (starts_with_nocase(v, "data")) script.steps.back().body = body_from_text(kDefaultMessage);
-    }
-    else if (f == "--rset") step("RSET");
-    else if (f == "--noop") step("NOOP");
-    else if (f == "--quit") step("QUIT");
-    else if (f == "--data" || f == "--body") {
-      std::string text = kDefaultMessage;
-      if (f == "--body") {
-        text.clear();
-        std::string error;
-        if (int rc = read_whole(v, text, error)) {
-          std::fprintf(stderr, "spp-conf test: fatal: %s\n", error.c_str());
-          return rc;
-        }
-      }
-      step("DATA");
-      script.steps.back().body = body_from_text(text);
-    } else if (f == "--auth") {
-      size_t colon = v.find(':');
-      add_auth_step(script, v.substr(0, colon), colon == std::string::npos ? "" : v.substr(colon + 1));
-      o.flag_steps = true;
-    } else if (f == "-v" || f == "--verbose") o.verbose = true;
-    else if (f == "--raw") o.raw = true;
-    else if (f == "--dump-session") o.dump = true;
-    else if (f == "-h" || f == "--help") {
+    int rc = simulator_flag(f, v, o);
+    if (rc == kNotMine) rc = session_flag(f, v, o, script);
+    if (rc != kNotMine) {
+      if (rc != ok) return rc;
+    } else if (f == "-h" || f == "--help") {
       std::fputs(kUsage, stdout);
       return -1;
     } else if (f == "-" || f[0] != '-') {
@@ -292,9 +299,11 @@ void print_lines(const std::vector<std::string>& lines) {
   for (const std::string& l : lines) std::printf("%s\n", l.c_str());
 }
 
+// The environment escaped like the transcript (a value with a LF is shown, never
+// dropped); steps raw, since tests/lib/qmail-smtpd.sh replays them byte for byte
+// (a session line never holds a LF).
 void dump_session(const Environ& env, const Script& script) {
-  for (const std::string& e : env.entries())
-    if (e.find('\n') == std::string::npos) std::printf("env %s\n", e.c_str());
+  for (const std::string& e : env.entries()) std::printf("env %s\n", escape_line(e).c_str());
   for (const Step& s : script.steps) {
     if (s.kind == Step::Kind::auth) {
       std::printf("auth %s %s\n", s.line.c_str(), s.method.c_str());

@@ -1,4 +1,4 @@
-// session_test: the qmail-spp simulator's pieces (tools/session.h, tools/test_cmd.h).
+// session_test: the qmail-spp simulator's pieces (tools/sim/session.h, tools/sim/test_cmd.h).
 #include "session.h"
 
 #include <check.h>
@@ -339,6 +339,12 @@ START_TEST(test_transcript_format) {
 }
 END_TEST
 
+// C1 bytes (0x80-0x9f) are terminal escapes: every byte >= 0x80 is shown as \xHH.
+START_TEST(test_transcript_escapes_8bit) {
+  EXPECT_STR(spp::sim::escape_line("a\x85" "b\x9b\xa0\xff\x7f"), "a\\x85b\\x9b\\xa0\\xff\\x7f");
+}
+END_TEST
+
 int main() {
   Suite* s = suite_create("session");
   TCase* tc = tcase_create("config");
@@ -369,6 +375,7 @@ int main() {
   tcase_add_test(tc, test_parse_session);
   tcase_add_loop_test(tc, test_parse_session_errors, 0, sizeof bad_sessions / sizeof bad_sessions[0]);
   tcase_add_test(tc, test_transcript_format);
+  tcase_add_test(tc, test_transcript_escapes_8bit);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);
 }

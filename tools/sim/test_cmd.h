@@ -1,9 +1,9 @@
 // test_cmd: `spp-conf test`, a scripted SMTP session run through the configured
-// smtpplugins exactly as qmail-smtpd with qmail-spp 0.42 would (tools/session.h).
+// smtpplugins exactly as qmail-smtpd with qmail-spp 0.42 would (tools/sim/session.h).
 //
 // A session is a list of client steps (SMTP command lines, DATA bodies, a
 // simulated AUTH) plus the environment qmail-smtpd starts with. It comes from
-// command-line flags or from a session file (format in man/spp-conf-test.inc):
+// command-line flags or from a session file (format in spp-conf(8), "Session files"):
 //   # comment            blank lines and '#' lines are skipped (outside a body)
 //   @ip 192.0.2.1        before the first command: TCPREMOTEIP
 //   @env NAME=value      before the first command: set a variable
@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-int cmd_test(int argc, char** argv);
+#include "sim.h"
 
 namespace spp::sim {
 
@@ -43,7 +43,8 @@ bool parse_session(const std::string& text, Script& script, std::string& error);
 /// A DATA body from plain text (a --body file): dot-stuffed, "." appended.
 std::vector<std::string> body_from_text(const std::string& text);
 
-/// One transcript line: control bytes and '\' escaped (\r \t \\ \xHH).
+/// One transcript line: control bytes, DEL, every byte >= 0x80 and '\' escaped
+/// (\r \t \\ \xHH), as lib/escape.h does: only printable ASCII reaches the terminal.
 std::string escape_line(const std::string& bytes);
 
 /// Server bytes as transcript lines, each "S: ..." (a line without CRLF is marked).

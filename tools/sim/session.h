@@ -103,6 +103,7 @@ class Server {
  private:
   // qmail-smtpd pieces
   bool setup();
+  void read_connection_env();
   void out(std::string_view text);  // stops at NUL, like qmail's out()
   void close_connection() { closed_ = true; }
   bool addrparse(const std::string& arg);

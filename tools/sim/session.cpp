@@ -164,6 +164,22 @@ std::string queue_verdict(int wstat, bool flagerr, const std::string& errstr, Va
   }
 }
 
+// notqmail's qmail.c: up to 255 bytes of the queue program's fd 6 (a custom reply).
+std::string read_queue_error(int fd) {
+  std::string errstr;
+  char buf[256];
+  ssize_t n;
+  while (errstr.size() < 255 && (n = ::read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    errstr.append(buf, static_cast<size_t>(n));
+  }
+  if (errstr.size() > 255) errstr.resize(255);
+  return errstr;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- configuration
@@ -351,6 +367,12 @@ bool Server::setup() {
   if (auto x = env_.get("DATABYTES")) databytes_ = static_cast<uint32_t>(scan_ulong(*x));
   if (databytes_ == UINT32_MAX) --databytes_;
 
+  read_connection_env();
+  return true;
+}
+
+// The rest of setup(): what tcpserver told qmail-smtpd about the connection.
+void Server::read_connection_env() {
   remoteip_ = env_.get("TCPREMOTEIP").value_or("unknown");
   auto local = env_.get("TCPLOCALHOST");
   if (!local) local = env_.get("TCPLOCALIP");
@@ -360,7 +382,6 @@ bool Server::setup() {
   relayclient_ = env_.get("RELAYCLIENT");  // read once: a later S does not grant relaying
   helohost_ = remotehost_;
   fakehelo_ = false;
-  return true;
 }
 
 void Server::connect() {
@@ -644,16 +665,7 @@ std::string Server::deliver(const std::string& message, bool failed, unsigned lo
   ::close(pie[1]);
   std::string errstr;
   if (with_fd6) {
-    char buf[256];
-    ssize_t n;
-    while (errstr.size() < 255 && (n = ::read(pierr[0], buf, sizeof buf)) != 0) {
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        break;
-      }
-      errstr.append(buf, static_cast<size_t>(n));
-    }
-    if (errstr.size() > 255) errstr.resize(255);
+    errstr = read_queue_error(pierr[0]);
     ::close(pierr[0]);
   }
   int wstat = 0;

@@ -72,6 +72,40 @@ bool is_terminal(const std::string& line) {
   return !line.empty() && std::strchr("AONDER", line[0]) != nullptr && line[0] != '\0';
 }
 
+namespace {
+
+// qmail-spp's reading of one plugin's output: line by line until EOF or the
+// first terminal command (or our opt-in deadline), 128 bytes per read.
+void read_plugin_output(int fd, long long deadline, std::vector<std::string>& lines) {
+  LineSplitter splitter;
+  bool stop = false;
+  char buf[128];  // qmail-spp's read buffer size: how much is consumed before it stops
+  while (!stop) {
+    if (deadline >= 0) {
+      struct pollfd p = {fd, POLLIN, 0};
+      long long left = deadline - now_ms();
+      int r = left > 0 ? poll(&p, 1, static_cast<int>(left)) : 0;
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;  // deadline: wait_child kills it
+    }
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    std::vector<std::string> fresh;
+    if (n <= 0)
+      splitter.finish(fresh);
+    else
+      splitter.feed(std::string_view(buf, static_cast<size_t>(n)), fresh);
+    for (std::string& line : fresh) {
+      if (stop) break;
+      stop = is_terminal(line);
+      lines.push_back(std::move(line));
+    }
+    if (n <= 0) break;
+  }
+}
+
+}  // namespace
+
 PluginRun run_plugin(const std::string& entry, const std::vector<std::string>& env, int timeout_secs) {
   PluginRun run;
   std::vector<std::string> args;
@@ -110,31 +144,7 @@ PluginRun run_plugin(const std::string& entry, const std::vector<std::string>& e
   ::close(pipes[1]);
 
   long long deadline = timeout_secs > 0 ? now_ms() + timeout_secs * 1000LL : -1;
-  LineSplitter splitter;
-  bool stop = false;
-  char buf[128];  // qmail-spp's read buffer size: how much is consumed before it stops
-  while (!stop) {
-    if (deadline >= 0) {
-      struct pollfd p = {pipes[0], POLLIN, 0};
-      long long left = deadline - now_ms();
-      int r = left > 0 ? poll(&p, 1, static_cast<int>(left)) : 0;
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) break;  // deadline: wait_child kills it
-    }
-    ssize_t n = ::read(pipes[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    std::vector<std::string> fresh;
-    if (n <= 0)
-      splitter.finish(fresh);
-    else
-      splitter.feed(std::string_view(buf, static_cast<size_t>(n)), fresh);
-    for (std::string& line : fresh) {
-      if (stop) break;
-      stop = is_terminal(line);
-      run.lines.push_back(std::move(line));
-    }
-    if (n <= 0) break;
-  }
+  read_plugin_output(pipes[0], deadline, run.lines);
   ::close(pipes[0]);
 
   int wstat = 0;
