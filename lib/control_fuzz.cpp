@@ -1,5 +1,6 @@
-// control_fuzz: read_control_lines() on a file with fuzzed content, against a
-// reference of qmail's rules, then parse_options() on the lines it returned.
+// control_fuzz: parse_control_lines() (what read_control_lines does after
+// reading the file) on fuzzed content, against a reference of qmail's rules,
+// then parse_options() on the lines it returned.
 // Oracles: the lines equal the reference (none empty, none starting with '#',
 // none ending in a blank, none holding LF, none longer than max_line, or the
 // whole file an error), and parse_options never yields an empty or untrimmed
@@ -21,29 +22,6 @@
 #include "fuzz.h"
 
 namespace {
-
-// One scratch file for the whole run, removed at exit.
-char g_dir[] = "/tmp/control_fuzz.XXXXXX";
-std::string g_file;
-void remove_scratch() {
-  unlink(g_file.c_str());
-  rmdir(g_dir);
-}
-const std::string& scratch() {
-  if (g_file.empty()) {
-    if (!mkdtemp(g_dir)) std::abort();
-    g_file = std::string(g_dir) + "/file";
-    std::atexit(remove_scratch);
-  }
-  return g_file;
-}
-
-void write_file(const std::string& path, std::string_view content) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) std::abort();
-  if (write(fd, content.data(), content.size()) != ssize_t(content.size())) std::abort();
-  close(fd);
-}
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -79,8 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   size_t max_line = data[0] < 200 ? data[0] : 1000;
   std::string_view content(reinterpret_cast<const char*>(data) + 1, size - 1);
-  write_file(scratch(), content);
-  spp::Lines got = spp::read_control_lines(scratch(), max_line);
+  // The pure parser under read_control_lines (no file per input: ~100x the execs).
+  spp::Lines got = spp::parse_control_lines(content, max_line);
   std::vector<std::string> want;
   bool ok = reference_lines(content, max_line, want);
   if (!ok) {

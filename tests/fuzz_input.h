@@ -7,6 +7,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <optional>
+#include <cstdlib>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace spp::fuzz {
 
@@ -50,6 +57,47 @@ class Input {
   const uint8_t* data_;
   size_t size_;
   size_t pos_ = 0;
+};
+
+/// A scratch qmail home (DIR/control/) for the whole run, for targets that
+/// read control files the way the plugins do; removed at exit.
+class ScratchHome {
+ public:
+  /// The home directory, made on first use.
+  static const std::string& dir() {
+    static ScratchHome home;
+    return home.dir_;
+  }
+  /// Writes control/NAME, or removes it when content is nullopt.
+  static void put(const std::string& name, const std::optional<std::string>& content) {
+    std::string path = dir() + "/control/" + name;
+    if (!content) {
+      unlink(path.c_str());
+      return;
+    }
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || write(fd, content->data(), content->size()) != ssize_t(content->size())) std::abort();
+    close(fd);
+  }
+
+ private:
+  ScratchHome() {
+    char tmpl[] = "/tmp/spp-fuzz.XXXXXX";
+    if (!mkdtemp(tmpl)) std::abort();
+    dir_ = tmpl;
+    if (mkdir((dir_ + "/control").c_str(), 0755) != 0) std::abort();
+  }
+  ~ScratchHome() {
+    std::string control = dir_ + "/control";
+    if (DIR* d = opendir(control.c_str())) {
+      while (struct dirent* e = readdir(d))
+        if (e->d_name[0] != '.') unlink((control + "/" + e->d_name).c_str());
+      closedir(d);
+    }
+    rmdir(control.c_str());
+    rmdir(dir_.c_str());
+  }
+  std::string dir_;
 };
 
 }  // namespace spp::fuzz

@@ -395,21 +395,18 @@ void diagnose_ours(std::string_view name, char section, size_t no, SeenChecks& o
   } else if (const Check* c = find_check(name)) {
     // qmail-spp does not tell a plugin its section: the registry says where a
     // check's own entry acts, and where it acts only inside a hook entry point.
-    auto hook = hook_from_name(sect);
-    const HookUse* use = hook ? c->use(*hook) : nullptr;
+    auto here = hook_from_name(sect);
+    const HookUse* use = here ? c->use(*here) : nullptr;
     std::string where;
     for (const auto& u : c->uses)
-      if (u.alone) {
-        std::string section = u.hook == Hook::connect ? "connection" : hook_name(u.hook);
-        where += (where.empty() ? "[" : ", [") + section + "]";
-      }
+      if (u.alone) where += (where.empty() ? "[" : ", [") + std::string(u.hook == Hook::connect ? "connection" : hook_name(u.hook)) + "]";
     if (!use)
       out.push_back({Severity::warning, no, "spp-" + std::string(name) + " does nothing useful under [" + sect +
                      "]: list it under " + where});
     else if (!use->alone)
       out.push_back({Severity::warning, no, "spp-" + std::string(name) + " alone under [" + sect +
                      "] cannot tell this command from a later one (" + use->role + "): list it under " + where +
-                     ", or use spp-" + hook_name(*hook)});
+                     ", or use spp-" + hook_name(*here)});
     twice(c->name);
   } else {
     out.push_back({Severity::error, no, "spp-" + escape_bytes(name) + " is not an sppkit check or hook"});

@@ -30,29 +30,7 @@ namespace {
 
 using namespace spp;
 
-// A scratch qmail home for the whole run, removed at exit.
-char g_home[] = "/tmp/rbl_fuzz.XXXXXX";
-void remove_home() {
-  unlink((std::string(g_home) + "/control/rblhosts").c_str());
-  rmdir((std::string(g_home) + "/control").c_str());
-  rmdir(g_home);
-}
-std::string home() {
-  static bool made = false;
-  if (!made) {
-    if (!mkdtemp(g_home) || mkdir((std::string(g_home) + "/control").c_str(), 0755) != 0) std::abort();
-    std::atexit(remove_home);
-    made = true;
-  }
-  return g_home;
-}
-
-void write_file(const std::string& path, std::string_view content) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) std::abort();
-  if (write(fd, content.data(), content.size()) != ssize_t(content.size())) std::abort();
-  close(fd);
-}
+std::string home() { return fuzz::ScratchHome::dir(); }
 
 // A reply packet for `name` with the fuzzed rdata as records of the asked type.
 std::string packet(const Query& q, fuzz::Input& in) {
@@ -147,7 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   env.set("RBLREJECTAT", "rcpt");
   env.set("RBLLOOKUPAT", "mail");
   if (knobs & 4) env.set("RBLSMTPD", in.str());
-  write_file(home() + "/control/rblhosts", in.until_nul());
+  fuzz::ScratchHome::put("rblhosts", in.until_nul());
   Control control(home(), env);
   std::vector<std::string> warnings;
   rbl::Config config = rbl::load_config(control, env, warnings);

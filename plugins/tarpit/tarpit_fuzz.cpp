@@ -25,35 +25,10 @@ namespace {
 
 using namespace spp;
 
-// A scratch qmail home for the whole run, removed at exit.
-char g_home[] = "/tmp/tarpit_fuzz.XXXXXX";
-void remove_home() {
-  unlink((std::string(g_home) + "/control/tarpitcount").c_str());
-  unlink((std::string(g_home) + "/control/tarpitdelay").c_str());
-  rmdir((std::string(g_home) + "/control").c_str());
-  rmdir(g_home);
-}
-std::string home() {
-  static bool made = false;
-  if (!made) {
-    if (!mkdtemp(g_home) || mkdir((std::string(g_home) + "/control").c_str(), 0755) != 0) std::abort();
-    std::atexit(remove_home);
-    made = true;
-  }
-  return g_home;
-}
-
 void put_file(const std::string& name, const std::optional<std::string>& content) {
-  std::string path = home() + "/control/" + name;
-  if (!content) {
-    unlink(path.c_str());
-    return;
-  }
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) std::abort();
-  if (write(fd, content->data(), content->size()) != ssize_t(content->size())) std::abort();
-  close(fd);
+  fuzz::ScratchHome::put(name, content);
 }
+std::string home() { return fuzz::ScratchHome::dir(); }
 
 // Digits only, 1 to 18 of them (parse_ulong's contract, checked by env_fuzz).
 std::optional<unsigned long> number(std::string_view s) {
