@@ -319,18 +319,15 @@ int remove_all_plugins(const Paths& paths, const std::string& category) {
 }
 
 int parse_batch(const std::string& text, bool shell, std::vector<Registration>& out) {
-  size_t lineno = 0, pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string row = text.substr(pos, end - pos);
-    pos = end + 1;
+  size_t lineno = 0;
+  for (std::string_view line : split_lines(text)) {
+    std::string row(line);
     ++lineno;
     while (!row.empty() && (row.back() == '\r' || row.back() == ' ' || row.back() == '\t')) row.pop_back();
     if (row.empty() || row.front() == '#') continue;
     size_t semi = row.find(';');
     if (semi == std::string::npos) {
-      fatal("stdin line " + std::to_string(lineno) + ": expected category;plugin, got \"" + row + "\"");
+      fatal("stdin line " + std::to_string(lineno) + ": expected category;plugin, got \"" + escape_bytes(row) + "\"");
       return exitcode::bad_input;
     }
     Registration r{row.substr(0, semi), row.substr(semi + 1), shell};

@@ -1,8 +1,8 @@
 #include "rbl/rbl.h"
 
-#include <chrono>
 #include <stdexcept>
 
+#include "clock.h"
 #include "log.h"
 
 namespace spp::rbl {
@@ -155,13 +155,13 @@ std::optional<Result> lookup(const Config& config, std::optional<std::string_vie
     d.warnings.push_back("client address \"" + clean_text(client) + "\" is not an IP address; not checked");
     return std::nullopt;
   }
-  auto start = std::chrono::steady_clock::now();
+  long long start = now_ms();
   auto answers = queries.empty() ? std::vector<Answer>{} : dns.resolve(queries, config.timeout_ms);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  long long ms = now_ms() - start;
   Result verdict = evaluate(config, client, answers);
   for (const auto& w : verdict.warnings) d.warnings.push_back(w);
   write_cache(d.verdict, verdict);
-  std::string line = describe(verdict, client, config.zones.size(), ms.count());
+  std::string line = describe(verdict, client, config.zones.size(), ms);
   (verdict.outcome == Outcome::dns_error ? d.warnings : d.info).push_back(line);
   return verdict;
 }
