@@ -1,9 +1,14 @@
 #include "srs.h"
 
+// OpenSSL's SHA-1 functions, not EVP: the EVP/provider machinery drags
+// 3 MB of libcrypto and its start-up page faults into the static spp binary,
+// which every RCPT pays for (bench/srs); SHA1_* add 22 kB. They are
+// deprecated in OpenSSL 3 but kept, and are the same code EVP_sha1 runs.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <cstring>
 
 namespace spp::srs {
 
@@ -15,11 +20,33 @@ constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::string_view kSeparators = "=-+";
 
-// OpenSSL 3 reads openssl.cnf on first use unless told not to: we need no
-// configuration for HMAC-SHA1, and a plugin should not read files it does not own.
-void init_openssl() {
-  static const bool done = OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) == 1;
-  (void)done;
+// HMAC-SHA1 (RFC 2104) on OpenSSL's SHA-1. A key longer than the 64-byte
+// block is replaced by its SHA-1, as RFC 2104, OpenSSL's HMAC() and Perl's
+// Digest::HMAC do (libsrs2 differs there: srs.h). srs_test checks this
+// against OpenSSL's HMAC(EVP_sha1()).
+void hmac_sha1(std::string_view key, std::string_view data, unsigned char out[SHA_DIGEST_LENGTH]) {
+  unsigned char k0[SHA_CBLOCK] = {0};
+  SHA_CTX ctx;
+  if (key.size() > SHA_CBLOCK) {  // (not the one-shot SHA1(): in OpenSSL 3 that goes through EVP)
+    SHA1_Init(&ctx);
+    SHA1_Update(&ctx, key.data(), key.size());
+    SHA1_Final(k0, &ctx);
+  } else if (!key.empty()) {
+    std::memcpy(k0, key.data(), key.size());
+  }
+  unsigned char pad[SHA_CBLOCK], inner[SHA_DIGEST_LENGTH];
+  for (size_t i = 0; i < SHA_CBLOCK; ++i) pad[i] = k0[i] ^ 0x36;
+  SHA1_Init(&ctx);
+  SHA1_Update(&ctx, pad, sizeof pad);
+  SHA1_Update(&ctx, data.data(), data.size());
+  SHA1_Final(inner, &ctx);
+  for (size_t i = 0; i < SHA_CBLOCK; ++i) pad[i] = k0[i] ^ 0x5c;
+  SHA1_Init(&ctx);
+  SHA1_Update(&ctx, pad, sizeof pad);
+  SHA1_Update(&ctx, inner, sizeof inner);
+  SHA1_Final(out, &ctx);
+  OPENSSL_cleanse(k0, sizeof k0);
+  OPENSSL_cleanse(pad, sizeof pad);
 }
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
@@ -120,18 +147,12 @@ bool timestamp_fresh(int day, long long now, unsigned max_age) {
 }
 
 std::string hash(std::string_view secret, std::initializer_list<std::string_view> parts, unsigned length) {
-  init_openssl();
   std::string data;
   for (auto part : parts)
     for (char c : part) data += lower(c);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  static const unsigned char empty = 0;
-  const void* key = secret.empty() ? static_cast<const void*>(&empty) : secret.data();
-  if (!HMAC(EVP_sha1(), key, int(secret.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-            md, &md_len) ||
-      md_len != 20)
-    return {};  // never verifies: an empty hash is refused as too short
+  unsigned char md[SHA_DIGEST_LENGTH];
+  const unsigned md_len = SHA_DIGEST_LENGTH;
+  hmac_sha1(secret, data, md);
   if (length > kMaxHashLength) length = kMaxHashLength;
   // base64, MSB-first 6-bit groups; the bits past the digest are zero.
   std::string out;
@@ -218,25 +239,6 @@ Result reverse(const Params& params, std::string_view address, long long now) {
   if (!timestamp_fresh(day, now, normalized(params).max_age)) return {Status::expired, {}};
   if (!hash_valid(params, presented, {stamp, host, rest})) return {Status::bad_hash, {}};
   return done(std::string(rest) + "@" + std::string(host));
-}
-
-std::string new_secret(size_t bytes) {
-  init_openssl();
-  std::string raw(bytes, '\0');
-  if (bytes == 0 || RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), int(bytes)) != 1) return {};
-  std::string out;
-  unsigned acc = 0, bits = 0;
-  for (unsigned char c : raw) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kBase64[(acc >> bits) & 63];
-    }
-  }
-  if (bits) out += kBase64[(acc << (6 - bits)) & 63];
-  OPENSSL_cleanse(raw.data(), raw.size());
-  return out;
 }
 
 }  // namespace spp::srs

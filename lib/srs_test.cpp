@@ -1,6 +1,8 @@
 #include "srs.h"
 
 #include <check.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <string>
 
@@ -203,6 +205,30 @@ START_TEST(test_bad_input_bounded) {
 }
 END_TEST
 
+// Our HMAC on OpenSSL's SHA-1 against OpenSSL's own HMAC(EVP_sha1()), every key length around the block.
+START_TEST(test_hmac_matches_openssl) {
+  static const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (size_t klen : {0, 1, 20, 63, 64, 65, 100, 200}) {
+    std::string key;
+    for (size_t i = 0; i < klen; ++i) key += char(i * 37 + 11);
+    for (const std::string& data : {std::string(), std::string("6hexample.comuser"), std::string(300, 'x')}) {
+      unsigned char md[EVP_MAX_MD_SIZE];
+      unsigned int n = 0;
+      HMAC(EVP_sha1(), key.empty() ? "" : key.data(), int(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &n);
+      std::string want;
+      for (unsigned i = 0; i < 27; ++i) {
+        unsigned bit = i * 6, byte = bit / 8, shift = bit % 8;
+        unsigned word = (unsigned(md[byte]) << 8) | (byte + 1 < n ? md[byte + 1] : 0);
+        want += kB64[(word >> (10 - shift)) & 63];
+      }
+      std::string got = spp::srs::hash(key, {data}, 27);
+      ck_assert_msg(got == want, "key %zu data %zu: %s != %s", klen, data.size(), got.c_str(), want.c_str());
+    }
+  }
+}
+END_TEST
+
 START_TEST(test_new_secret) {
   std::string a = spp::srs::new_secret(), b = spp::srs::new_secret();
   ck_assert_int_eq(a.size(), 32);  // 24 bytes in base64
@@ -223,6 +249,7 @@ int main() {
   tcase_add_test(tc, test_hash_lengths);
   tcase_add_test(tc, test_forward_rules);
   tcase_add_test(tc, test_bad_input_bounded);
+  tcase_add_test(tc, test_hmac_matches_openssl);
   tcase_add_test(tc, test_new_secret);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);

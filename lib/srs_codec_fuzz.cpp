@@ -1,4 +1,4 @@
-// srs_fuzz: the SRS decoder (reverse) on hostile addresses, and forward then
+// srs_codec_fuzz: the SRS decoder (reverse) on hostile addresses, and forward then
 // reverse on hostile senders: never crash, never return what it must not.
 // Input: one address; its first byte also picks the separator and hash length.
 #include <cstdlib>
