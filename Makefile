@@ -198,10 +198,14 @@ install: all
 	install -m 755 $(SPP) $(DESTDIR)$(PLUGINDIR)/spp
 	for n in $(PLUGINS) $(HOOKS); do ln -f $(DESTDIR)$(PLUGINDIR)/spp $(DESTDIR)$(PLUGINDIR)/spp-$$n; done
 	install -m 755 $(SPPCONF) $(DESTDIR)$(QMAILDIR)/bin/spp-conf
+	install -m 755 tools/srs-forward $(DESTDIR)$(QMAILDIR)/bin/srs-forward
 	$(if $(QUEUE_PROGRAMS),install -m 755 $(addprefix $(B)/,$(QUEUE_PROGRAMS)) $(DESTDIR)$(QMAILDIR)/bin/)
 	install -m 644 $(wildcard man/*.8) $(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.8)) $(DESTDIR)$(MANDIR)/man8/
-	install -m 644 $(wildcard control-samples/* $(foreach p,$(PLUGINS),plugins/$(p)/samples/*)) \
-	  $(DESTDIR)$(SHAREDIR)/control-samples/
+	install -m 644 $(wildcard control-samples/*) $(DESTDIR)$(SHAREDIR)/control-samples/
+	# A check's samples keep their place under control/ (srs/srs_domain is control/srs/srs_domain).
+	for p in $(PLUGINS); do [ -d plugins/$$p/samples ] || continue; \
+	  (cd plugins/$$p/samples && find . -type f | sed 's|^\./||') | while read -r f; do \
+	    install -D -m 644 plugins/$$p/samples/$$f $(DESTDIR)$(SHAREDIR)/control-samples/$$f || exit 1; done; done
 
 clean:
 	rm -rf build build-san
