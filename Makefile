@@ -198,7 +198,7 @@ install: all
 	install -m 755 $(SPP) $(DESTDIR)$(PLUGINDIR)/spp
 	for n in $(PLUGINS) $(HOOKS); do ln -f $(DESTDIR)$(PLUGINDIR)/spp $(DESTDIR)$(PLUGINDIR)/spp-$$n; done
 	install -m 755 $(SPPCONF) $(DESTDIR)$(QMAILDIR)/bin/spp-conf
-	install -m 755 tools/srs-forward $(DESTDIR)$(QMAILDIR)/bin/srs-forward
+	install -m 755 tools/srs-forward tools/srs-reverse $(DESTDIR)$(QMAILDIR)/bin/
 	$(if $(QUEUE_PROGRAMS),install -m 755 $(addprefix $(B)/,$(QUEUE_PROGRAMS)) $(DESTDIR)$(QMAILDIR)/bin/)
 	install -m 644 $(wildcard man/*.8) $(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.8)) $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 $(wildcard control-samples/*) $(DESTDIR)$(SHAREDIR)/control-samples/
