@@ -190,6 +190,9 @@ Result forward(const Params& params, std::string_view sender, std::string_view a
   size_t at = sender.rfind('@');
   if (at == std::string_view::npos) return {Status::no_at, {}};
   std::string_view user = sender.substr(0, at), host = sender.substr(at + 1);
+  // A domain with '=' would make the address ambiguous: reverse splits at the
+  // first '=' after the stamp (libsrs2 and Mail::SRS produce it anyway).
+  if (host.find('=') != std::string_view::npos) return {Status::syntax, {}};
   if (size_t a = alias.rfind('@'); a != std::string_view::npos) alias.remove_prefix(a + 1);
   Params p = normalized(params);
   if (!p.always_rewrite && iequal(host, alias)) return {Status::unchanged, std::string(sender)};

@@ -22,7 +22,9 @@
 //    a NULL pointer on missing separators and accepts any stamp length);
 //  - a hash of hash_min..hash_length characters verifies (Perl Mail::SRS;
 //    libsrs2 accepts exactly hash_length, the same when hash_min is unset);
-//  - the domain is after the last '@', not the first.
+//  - the domain is after the last '@', not the first;
+//  - forward leaves a sender whose domain contains '=' alone (Status::syntax):
+//    its SRS address could not be reversed (found by srs_codec_fuzz).
 #pragma once
 
 #include <initializer_list>

@@ -186,6 +186,7 @@ START_TEST(test_forward_rules) {
   ck_assert(spp::srs::forward(p, repeat('a', 480) + "@example.org", "srs.example.net", kNow).status ==
             Status::too_long);
   ck_assert(spp::srs::forward(p, "SRS1=x@example.org", "srs.example.net", kNow).status == Status::syntax);
+  ck_assert(spp::srs::forward(p, "r@s=tQmp=6H=6SRS0=x", "srs.example.net", kNow).status == Status::syntax);
   // The alias may be an address.
   auto a = spp::srs::forward(params(), "user@example.com", "postmaster@srs.example.net", kNow);
   ck_assert_str_eq(a.address.c_str(), "SRS0=tQmp=6H=example.com=user@srs.example.net");

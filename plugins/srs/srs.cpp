@@ -119,6 +119,7 @@ Verdict run(const Context& ctx) {
     for (const auto& w : warnings) log::warn(w);
     return Verdict::no_opinion();  // the common case: one control file looked up, no crypto
   }
+  warnings.clear();  // the full load repeats the domain's
   config = load_config(ctx.control, warnings, true);
   for (const auto& w : warnings) log::warn(w);
   auto ip = ctx.env.remote_ip();
