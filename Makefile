@@ -59,7 +59,8 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsu
 PLUGINS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/*.cpp)))))
 -include $(wildcard plugins/*/check.mk)
 HOOKS   := connect helo mail rcpt data auth
-SPP_LDLIBS := -lcares -lcdb $(foreach p,$(PLUGINS),$($(p)_LDLIBS))
+# libcrypto: the SRS codec in lib/srs (HMAC-SHA1, RAND_bytes); static libcrypto.a comes with libssl-dev.
+SPP_LDLIBS := -lcares -lcdb -lcrypto $(foreach p,$(PLUGINS),$($(p)_LDLIBS))
 
 # Sources: *_test.cpp are Check unit tests, *_main.cpp hold main().
 LIB_SRCS    := $(filter-out %_test.cpp %_fuzz.cpp,$(wildcard lib/*.cpp))
@@ -77,7 +78,7 @@ LIBSIM   := $(B)/libsppsim.a
 SPP      := $(B)/spp
 SPPCONF  := $(B)/spp-conf
 UNIT_TESTS := $(patsubst %.cpp,$(B)/%,$(TEST_SRCS))
-TEST_HELPERS := $(B)/tests/probe $(B)/tests/noop-static $(B)/bench/spawn $(B)/tests/dnsdelay $(B)/tests/dnsq
+TEST_HELPERS := $(B)/tests/probe $(B)/tests/noop-static $(B)/bench/spawn $(B)/tests/dnsdelay $(B)/tests/dnsq $(B)/tests/srsq
 
 # Every test program `make check` runs (tests/run-tests: exit 0 pass, 77 skip, else fail).
 # Fragments append their own to TESTS; `make check TESTS=...` on the command line runs a subset.
@@ -161,6 +162,9 @@ $(B)/tests/noop-static: tests/noop.c
 # dnsq drives the real resolver (lib/dns) from shell tests.
 $(B)/tests/dnsq: $(B)/tests/dnsq.o $(LIBSPP)
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ -lcares
+# srsq drives the SRS codec (lib/srs) from shell tests (tests/srs-compat.test).
+$(B)/tests/srsq: $(B)/tests/srsq.o $(LIBSPP)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ -lcrypto
 
 deps:
 	@scripts/deps check
@@ -194,10 +198,14 @@ install: all
 	install -m 755 $(SPP) $(DESTDIR)$(PLUGINDIR)/spp
 	for n in $(PLUGINS) $(HOOKS); do ln -f $(DESTDIR)$(PLUGINDIR)/spp $(DESTDIR)$(PLUGINDIR)/spp-$$n; done
 	install -m 755 $(SPPCONF) $(DESTDIR)$(QMAILDIR)/bin/spp-conf
+	install -m 755 tools/srs-forward tools/srs-reverse $(DESTDIR)$(QMAILDIR)/bin/
 	$(if $(QUEUE_PROGRAMS),install -m 755 $(addprefix $(B)/,$(QUEUE_PROGRAMS)) $(DESTDIR)$(QMAILDIR)/bin/)
 	install -m 644 $(wildcard man/*.8) $(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.8)) $(DESTDIR)$(MANDIR)/man8/
-	install -m 644 $(wildcard control-samples/* $(foreach p,$(PLUGINS),plugins/$(p)/samples/*)) \
-	  $(DESTDIR)$(SHAREDIR)/control-samples/
+	install -m 644 $(wildcard control-samples/*) $(DESTDIR)$(SHAREDIR)/control-samples/
+	# A check's samples keep their place under control/ (srs/srs_domain is control/srs/srs_domain).
+	for p in $(PLUGINS); do [ -d plugins/$$p/samples ] || continue; \
+	  (cd plugins/$$p/samples && find . -type f | sed 's|^\./||') | while read -r f; do \
+	    install -D -m 644 plugins/$$p/samples/$$f $(DESTDIR)$(SHAREDIR)/control-samples/$$f || exit 1; done; done
 
 clean:
 	rm -rf build build-san

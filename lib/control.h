@@ -44,6 +44,7 @@ struct SettingSpec {
   const char* fallback;  // default value
   const char* about;     // one line
   bool list = false;     // a list file (one entry per line), not a single value
+  bool secret = false;   // never shown (spp-conf show says how many lines, not what)
 };
 
 using Warnings = std::vector<std::string>;

@@ -646,6 +646,8 @@ int show_settings(const Paths& paths, const Env& env) {
           std::printf("  %s: unreadable: %s\n", s.name, file.error.c_str());
         else if (file.status == Lookup::missing || file.lines.empty())
           std::printf("  %s: (none) (Default.)\n", s.name);
+        else if (s.secret)
+          std::printf("  %s: %zu secret(s), not shown (%s)\n", s.name, file.lines.size(), control.path(s.name).c_str());
         else
           for (const auto& l : file.lines) std::printf("  %s: %s (%s)\n", s.name, l.c_str(), control.path(s.name).c_str());
         continue;

@@ -9,6 +9,7 @@
 
 #include "sim/sim.h"
 #include "spp_conf.h"
+#include "srs_cmd.h"
 
 using namespace spp::conf;
 
@@ -18,6 +19,7 @@ static const char kUsage[] =
     "       spp-conf -R [-t category]                             remove all plugins\n"
     "       spp-conf -i -p plugin                                 check and fix permissions\n"
     "       spp-conf list | check | show | test [options]          see spp-conf(8)\n"
+    "       spp-conf srs newsecret | forward SENDER | reverse ADDRESS   SRS secrets and addresses\n"
     "  plugin: relative to the plugin directory ($SPP_PLUGINDIR), or an absolute path\n"
     "  category: connection, helo, mail, rcpt, data, auth\n"
     "  files: $QMAILDIR (qmail home), $SPPCONFFILE (default control/smtpplugins)\n";
@@ -96,6 +98,7 @@ int main(int argc, char** argv, char** envp) {
     if (cmd == "check") return argc == 2 ? check_config(paths, env) : usage("check takes no arguments");
     if (cmd == "show") return argc == 2 ? show_settings(paths, env) : usage("show takes no arguments");
     if (cmd == "test") return cmd_test(argc - 1, argv + 1);
+    if (cmd == "srs") return cmd_srs(argc - 1, argv + 1, paths, env);
     if (cmd == "help" || cmd == "--help") {
       std::fputs(kUsage, stdout);
       return spp::exitcode::ok;
