@@ -7,7 +7,8 @@
 
 #define SPP_CHECKS(X) \
   X(rbl)              \
-  X(tarpit)
+  X(tarpit)           \
+  X(badmailfrom)
 
 namespace spp {
 
