@@ -196,8 +196,10 @@ install: all
 	install -m 755 $(SPPCONF) $(DESTDIR)$(QMAILDIR)/bin/spp-conf
 	$(if $(QUEUE_PROGRAMS),install -m 755 $(addprefix $(B)/,$(QUEUE_PROGRAMS)) $(DESTDIR)$(QMAILDIR)/bin/)
 	install -m 644 $(wildcard man/*.8) $(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.8)) $(DESTDIR)$(MANDIR)/man8/
-	install -m 644 $(wildcard control-samples/* $(foreach p,$(PLUGINS),plugins/$(p)/samples/*)) \
-	  $(DESTDIR)$(SHAREDIR)/control-samples/
+	@# One by one: checks that share a setting (lowercase) ship the same sample twice,
+	@# and install(1) refuses two sources of one name in a single call.
+	for f in $(wildcard control-samples/* $(foreach p,$(PLUGINS),plugins/$(p)/samples/*)); do \
+	  install -m 644 "$$f" $(DESTDIR)$(SHAREDIR)/control-samples/ || exit 1; done
 
 clean:
 	rm -rf build build-san
