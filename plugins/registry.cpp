@@ -8,7 +8,9 @@
 #define SPP_CHECKS(X) \
   X(rbl)              \
   X(tarpit)           \
-  X(badmailfrom)
+  X(badmailfrom)      \
+  X(badrcptto)        \
+  X(maxrecipients)
 
 namespace spp {
 
