@@ -10,7 +10,8 @@
   X(tarpit)           \
   X(badmailfrom)      \
   X(badrcptto)        \
-  X(maxrecipients)
+  X(maxrecipients)    \
+  X(authsender)
 
 namespace spp {
 
