@@ -11,7 +11,8 @@
   X(badmailfrom)      \
   X(badrcptto)        \
   X(maxrecipients)    \
-  X(authsender)
+  X(authsender)       \
+  X(mfdnscheck)
 
 namespace spp {
 
