@@ -8,7 +8,12 @@
 #define SPP_CHECKS(X) \
   X(rbl)              \
   X(tarpit)           \
-  X(srs)
+  X(srs)              \
+  X(badmailfrom)      \
+  X(badrcptto)        \
+  X(maxrecipients)    \
+  X(authsender)       \
+  X(mfdnscheck)
 
 namespace spp {
 

@@ -1,0 +1,64 @@
+// authsender_fuzz: hostile authsenders files, logins and senders through the
+// check (FakeDeps). Oracles: the answer is nothing, a 553 or a 451, one line;
+// an unauthenticated client, the null sender and the login itself are never
+// refused; a refusal never depends on the case of the login or the sender.
+// Input: mode byte, SMTPAUTHUSER, SMTPMAILFROM, authsenders text (the rest).
+#include <fcntl.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "authsender/authsender.h"
+#include "fakes/fake_deps.h"
+#include "fuzz.h"
+#include "fuzz_input.h"
+#include "log.h"
+#include "text.h"
+
+namespace {
+
+using namespace spp;
+
+std::string upper(std::string s) {
+  for (auto& c : s)
+    if (c >= 'a' && c <= 'z') c = char(c - 32);
+  return s;
+}
+
+std::string run(testing::FakeDeps& deps, Env& env) {
+  Control control("/nonexistent-fuzz", env);
+  Verdict v = run_check(authsender::check, Context{Hook::mail, env, control, deps, &authsender::check});
+  std::string out = v.serialize();
+  if (out.empty()) return out;
+  if (out.rfind("E553 sorry, you are authenticated as ", 0) != 0 &&
+      out != "E451 temporary local problem, please try again later (#4.3.0)\n")
+    std::abort();
+  if (out.find('\n') != out.size() - 1 || out.find('\r') != std::string::npos) std::abort();
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static bool quiet = (log::set_fd(open("/dev/null", O_WRONLY)), true);
+  (void)quiet;
+  fuzz::Input in(data, size);
+  uint8_t mode = in.byte();
+  std::string user = in.str(), sender = in.long_str(1100), list = in.rest();
+  testing::FakeDeps deps;
+  deps.files["/nonexistent-fuzz/control/authsenders"] = list;
+  Env env;
+  env.set("AUTHSENDER", mode & 1 ? "1" : mode & 2 ? "login" : "0");
+  if (mode & 4) env.set("SMTPAUTHUSER", user);
+  env.set("SMTPMAILFROM", sender);
+  std::string out = run(deps, env);
+  if (!out.empty() && (!(mode & 4) || user.empty() || sender.empty() || lower_ascii(user) == lower_ascii(sender)))
+    std::abort();
+  Env other = env;
+  other.set("SMTPMAILFROM", upper(sender));
+  if (mode & 4) other.set("SMTPAUTHUSER", upper(user));
+  if (run(deps, other).empty() != out.empty()) std::abort();
+  return 0;
+}

@@ -1,0 +1,165 @@
+#include "mfdnscheck/mfdnscheck.h"
+
+#include "log.h"
+#include "text.h"
+
+namespace spp::mfdnscheck {
+
+namespace {
+
+constexpr SettingSpec kSettings[] = {
+    {"mfdnscheck", "MFDNSCHECK", "0", "1: the sender's domain must have an MX, A or AAAA record"},
+    {"nomfdnscheck", "", "", "senders not checked: addresses or @domain", true},
+    {"mfdnstimeout", "MFDNSTIMEOUT", "10", "seconds for the lookups together (1-300)"},
+    {"mfdnsfailclosed", "MFDNSFAILCLOSED", "0", "1: a failed lookup answers 451; 0: no opinion"},
+};
+constexpr const char* kNames[] = {"skipped", "exists", "missing", "dnserror"};
+
+// A name DNS can hold: labels of 1-63 letters, digits, '-' or '_', at most 253 bytes.
+bool valid_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  size_t label = 0;
+  for (char c : name) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    if (++label > 63) return false;
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* result_name(Result r) { return kNames[unsigned(r)]; }
+
+Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings) {
+  Config config;
+  config.enabled = read_flag(control, kSettings[0], warnings);
+  if (!config.enabled) return config;
+  Lines l = deps.read_lines(control.path("nomfdnscheck"));
+  if (l.status == Lookup::error)
+    warnings.push_back("unable to read " + control.path("nomfdnscheck") + ": " + l.error + "; no exemptions");
+  for (const auto& e : l.lines) config.exempt.push_back(lower_ascii(e));
+  config.timeout_ms = int(read_number(control, kSettings[2], 1, 300, warnings)) * 1000;
+  return config;
+}
+
+std::optional<std::string> domain_to_check(const Config& config, std::string_view sender, bool& invalid) {
+  invalid = false;
+  std::string addr = lower_ascii(sender);
+  size_t at = addr.rfind('@');
+  if (addr.empty() || at == std::string::npos) return std::nullopt;
+  std::string domain = addr.substr(at + 1);
+  if (!domain.empty() && domain.front() == '[') return std::nullopt;  // a domain literal: nothing to look up
+  for (const auto& e : config.exempt)
+    if (e == addr || (e.size() > 1 && e[0] == '@' && e.compare(1, std::string::npos, domain) == 0)) return std::nullopt;
+  while (!domain.empty() && domain.back() == '.') domain.pop_back();
+  invalid = !valid_name(domain);
+  return domain;
+}
+
+std::vector<Query> build_queries(const std::string& domain) {
+  return {{domain, RRType::mx}, {domain, RRType::a}, {domain, RRType::aaaa}};
+}
+
+Result evaluate(const std::vector<Answer>& answers) {
+  bool failed = false;
+  for (const auto& a : answers) {
+    if (a.status == Lookup::found) return Result::exists;
+    if (a.status == Lookup::error) failed = true;
+  }
+  return failed ? Result::dns_error : Result::missing;
+}
+
+namespace {
+
+std::optional<Result> read_marker(const Env& env, std::string_view sender) {
+  auto v = env.get(kMarker);
+  if (!v) return std::nullopt;
+  size_t sp = v->find(' ');
+  if (sp == std::string_view::npos || v->substr(sp + 1) != sender) return std::nullopt;
+  for (unsigned i = 0; i < 4; ++i)
+    if (v->substr(0, sp) == kNames[i]) return Result(i);
+  return std::nullopt;
+}
+
+Verdict answer(const Context& ctx, Result r) {
+  if (r == Result::missing) return Verdict::error(553, "5.7.1", kReply);
+  if (r == Result::dns_error && ctx.fail_mode() == FailMode::tempfail)
+    return Verdict::error(451, "4.3.0", "DNS temporary failure");
+  return Verdict::no_opinion();
+}
+
+Verdict run(const Context& ctx) {
+  auto sender = ctx.env.mail_from();
+  if (!sender || sender->empty() || ctx.env.trusted_client()) return Verdict::no_opinion();
+  bool at_mail = ctx.hook == Hook::mail;  // spp-mfdnscheck alone acts as at RCPT
+  if (!at_mail)
+    if (auto r = read_marker(ctx.env, *sender)) return answer(ctx, *r);
+  // A badmailfrom ?addr whitelist skips this check too (spamcontrol).
+  if (auto w = ctx.env.get("SPP_BADMAILFROM"); w && *w == "whitelisted " + std::string(*sender))
+    return Verdict::no_opinion();
+  std::vector<std::string> warnings;
+  Config config = load_config(ctx.control, ctx.deps, warnings);
+  for (const auto& w : warnings) log::warn(w);
+  Verdict out;
+  if (at_mail && ctx.env.has(kMarker)) out.unsetenv(kMarker);
+  if (!config.enabled) return out;
+  bool invalid = false;
+  auto domain = domain_to_check(config, *sender, invalid);
+  Result r = Result::skipped;
+  std::string why;
+  if (domain && invalid) {
+    r = Result::missing;
+    why = "not a valid domain name";
+  } else if (domain) {
+    auto answers = ctx.deps.dns().resolve(build_queries(*domain), config.timeout_ms);
+    r = evaluate(answers);
+    for (const auto& a : answers)
+      if (a.status == Lookup::error) why = a.error;
+  }
+  out.setenv(kMarker, std::string(result_name(r)) + " " + std::string(*sender));
+  auto ip = ctx.env.remote_ip();
+  std::string client = clean_text(ip ? *ip : "unknown");
+  std::string tail = "; sender <" + clean_text(*sender) + ">";
+  if (r == Result::missing)
+    log::info(client + ": sender domain " + clean_text(*domain) + " has no MX, A or AAAA" +
+              (why.empty() ? "" : " (" + why + ")") + tail);
+  if (r == Result::dns_error)
+    log::warn(client + ": lookup of sender domain " + clean_text(*domain) + " failed (" + clean_text(why) + "); " +
+              (ctx.fail_mode() == FailMode::tempfail ? "answering 451 at RCPT" : "no opinion") + tail);
+  if (!at_mail) out.append(answer(ctx, r));
+  return out;
+}
+
+void lint(const Control& control, std::vector<std::string>& warnings) {
+  Env all;
+  all.set("MFDNSCHECK", "1");  // read every setting, as when the check is on
+  Control on(control.base(), all);
+  Deps deps;
+  load_config(on, deps, warnings);
+}
+
+constexpr HookUse kUses[] = {
+    {Hook::mail, order::lookup, "looks the sender's domain up and stores the verdict (S SPP_MFDNS)", false},
+    {Hook::rcpt, order::cached, "refuses every RCPT of a sender whose domain does not exist (553); looks up if MAIL did not"},
+};
+
+}  // namespace
+
+const Check check = {
+    "mfdnscheck",
+    "The envelope sender's domain must have an MX, A or AAAA record (MX, A and AAAA asked in parallel); refused "
+    "at RCPT like badmailfrom; DNS failures are no opinion (or 451), never 5xx.",
+    kUses,
+    kSettings,
+    FailMode::open,
+    "mfdnsfailclosed",
+    run,
+    lint,
+};
+
+}  // namespace spp::mfdnscheck
