@@ -20,6 +20,7 @@ SHAREDIR ?= $(PREFIX)/share/sppkit
 DESTDIR  ?=
 SAN      ?= 0
 QMAIL_SRC ?=
+SPF_SUITE ?=
 CXX      ?= g++
 CC       ?= gcc
 CXXFLAGS ?= -O2 -g
@@ -177,7 +178,7 @@ check-build: all $(UNIT_TESTS) $(TEST_HELPERS)
 
 check: deps
 	@$(MAKE) --no-print-directory check-build
-	@B=$(B) SRCDIR=$(CURDIR) QMAIL_SRC=$(QMAIL_SRC) tests/run-tests $(RUN_TESTS)
+	@B=$(B) SRCDIR=$(CURDIR) QMAIL_SRC=$(QMAIL_SRC) SPF_SUITE=$(SPF_SUITE) tests/run-tests $(RUN_TESTS)
 
 list-tests:
 	@printf '%s\n' $(RUN_TESTS)
