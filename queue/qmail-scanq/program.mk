@@ -1,0 +1,1 @@
+qmail-scanq_LDLIBS := -lclamav -lcdb
