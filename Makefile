@@ -134,12 +134,29 @@ $(SPPCONF): $(B)/tools/spp_conf_main.o $(LIBSIM) $(LIBCONF) $(LIBPLUG) $(LIBSPP)
 QUEUE_PROGRAMS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard queue/*/*.cpp)))))
 -include $(wildcard queue/*/program.mk)
 TEST_SRCS += $(foreach p,$(QUEUE_PROGRAMS),$(wildcard queue/$(p)/*_test.cpp))
+# Its unit tests and fuzz targets link every object but main.cpp (lib.a).
 define dynamic_program
 $(B)/$(1): $(call obj,$(filter-out %_test.cpp %_fuzz.cpp,$(wildcard queue/$(1)/*.cpp))) $(LIBSPP)
 	$$(CXX) $$(ALL_CXXFLAGS) $$(GC_LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(LIBSPP) $$($(1)_LDLIBS)
 all: $(B)/$(1)
+$(B)/queue/$(1)/lib.a: $(call obj,$(filter-out %_test.cpp %_fuzz.cpp %/main.cpp,$(wildcard queue/$(1)/*.cpp)))
+	@rm -f $$@
+	ar rcs $$@ $$^
+$(B)/queue/$(1)/%_test: $(B)/queue/$(1)/%_test.o $(B)/queue/$(1)/lib.a $(LIBSPP)
+	$$(CXX) $$(ALL_CXXFLAGS) -o $$@ $$(filter %.o,$$^) $(B)/queue/$(1)/lib.a $(LIBSPP) $$($(1)_LDLIBS) $$(CHECK_LIBS)
+ifneq ($(FUZZ),1)
+$(B)/queue/$(1)/%_fuzz: queue/$(1)/%_fuzz.cpp tests/fuzz_main.c $(B)/queue/$(1)/lib.a $(LIBSPP)
+	@mkdir -p $$(@D)
+	$$(call fuzz_driver,$$<)
+	$$(CXX) $$(ALL_CPPFLAGS) -Itests $$(ALL_CXXFLAGS) -o $$@ $$< $$@-main.o $(B)/queue/$(1)/lib.a $(LIBSPP) $$($(1)_LDLIBS)
+else
+$(B)/queue/$(1)/%_fuzz: queue/$(1)/%_fuzz.cpp $(B)/queue/$(1)/lib.a $(LIBSPP)
+	@mkdir -p $$(@D)
+	$$(CXX) $$(ALL_CPPFLAGS) -Itests $$(ALL_CXXFLAGS) -fsanitize=fuzzer -o $$@ $$< $(B)/queue/$(1)/lib.a $(LIBSPP) $$($(1)_LDLIBS)
+endif
 endef
 $(foreach p,$(QUEUE_PROGRAMS),$(eval $(call dynamic_program,$(p))))
+UNIT_TESTS += $(patsubst %.cpp,$(B)/%,$(foreach p,$(QUEUE_PROGRAMS),$(wildcard queue/$(p)/*_test.cpp)))
 
 # Hard links named after each check and hook, as they are installed.
 links: $(SPP) $(SPPCONF)
@@ -249,7 +266,7 @@ patches-check: $(B)/patches/bounce_test
 # `make check` replays each corpus once through tests/fuzz_main.c (no clang
 # needed); `make fuzz` builds real libFuzzer binaries with clang in build-fuzz/
 # and runs each for FUZZ_SECONDS, new inputs going to build-fuzz/corpus/.
-FUZZ_SRCS := $(sort $(shell find lib plugins tools patches/src -name '*_fuzz.cpp' -o -name '*_fuzz.c' 2>/dev/null))
+FUZZ_SRCS := $(sort $(shell find lib plugins tools queue patches/src -name '*_fuzz.cpp' -o -name '*_fuzz.c' 2>/dev/null))
 FUZZ_NAMES = $(basename $(FUZZ_SRCS))
 FUZZ_REGRESSION := $(addprefix $(B)/,$(FUZZ_NAMES))
 FUZZ_SECONDS ?= 60
