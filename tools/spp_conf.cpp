@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "file.h"
 #include "patch_settings.h"
+#include "scanq_config.h"
 #include "plugin.h"
 #include "smtpplugins.h"
 #include "text.h"
@@ -111,6 +112,8 @@ const std::set<std::string, std::less<>>& foreign_options() {
 const SettingSpec* find_setting(std::string_view name) {
   for (const auto& check : registry())
     if (const SettingSpec* s = check.setting(name)) return s;
+  for (const SettingSpec& s : scanq::settings())  // qmail-scanq (QMAILQUEUE)
+    if (name == s.name) return &s;
   return nullptr;
 }
 
@@ -580,6 +583,9 @@ void check_plugin_settings(const Control& control, Report& report) {
       read_flag(control, *knob, complaints);
     for (const auto& c : complaints) report(Severity::error, std::string("spp-") + check.name, c);
   }
+  std::vector<std::string> complaints;
+  scanq::lint(control, complaints);
+  for (const auto& c : complaints) report(Severity::error, "qmail-scanq", c);
 }
 
 }  // namespace
@@ -604,6 +610,8 @@ int check_config(const Paths& paths, const Env& env) {
 }
 
 namespace {
+
+void show_specs(const Control& control, std::span<const SettingSpec> specs);
 
 // The qmail-send/qmail-remote patches' settings: own control file, then control/options.
 void show_patch_settings(const Control& control) {
@@ -639,7 +647,18 @@ int show_settings(const Paths& paths, const Env& env) {
     std::printf("\n%s: spp-%s, hooks: %s, fail mode: %s%s\n", check.name, check.name, hooks.c_str(),
                 ctx.fail_mode() == FailMode::open ? "open" : "451",
                 check.fail_knob ? (std::string(" (") + check.fail_knob + ")").c_str() : "");
-    for (const SettingSpec& s : check.settings) {
+    show_specs(control, check.settings);
+  }
+  std::printf("\nqmail-scanq (QMAILQUEUE, qmail-scanq(8)):\n");
+  show_specs(control, scanq::settings());
+  show_patch_settings(control);
+  return exitcode::ok;
+}
+
+namespace {
+
+void show_specs(const Control& control, std::span<const SettingSpec> specs) {
+    for (const SettingSpec& s : specs) {
       if (s.list) {
         Lines file = control.lines(s.name);
         if (file.status == Lookup::error)
@@ -660,9 +679,8 @@ int show_settings(const Paths& paths, const Env& env) {
       else
         std::printf("  %s: %s (%s)\n", s.name, value.value.c_str(), value.origin.c_str());
     }
-  }
-  show_patch_settings(control);
-  return exitcode::ok;
 }
+
+}  // namespace
 
 }  // namespace spp::conf

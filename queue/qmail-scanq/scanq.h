@@ -23,6 +23,7 @@
 
 #include "cdb_reader.h"
 #include "control.h"
+#include "scanq_config.h"
 #include "env.h"
 
 namespace spp::scanq {
@@ -64,13 +65,6 @@ std::string serialize_envelope(const Envelope& envelope);
 
 // --- MIME attachment policy -------------------------------------------------
 
-struct AttachmentPolicy {
-  std::vector<std::string> extensions;  // lower case, without the dot
-  std::vector<std::string> types;       // lower case, "type/sub" or "type/*"
-  std::vector<std::string> signatures;  // base64 body prefixes (control/badsignatures)
-  std::vector<std::string> loaders;     // decoded prefixes (control/badloadertypes), e.g. "MZ"
-  bool empty() const { return extensions.empty() && types.empty() && signatures.empty() && loaders.empty(); }
-};
 
 struct AttachmentHit {
   std::string kind;    // "extension", "type", "signature", "loader"
@@ -145,35 +139,6 @@ struct SpamReply {
 SpamReply parse_spamd_reply(std::string_view reply);
 
 // --- configuration and scope ------------------------------------------------
-
-struct Config {
-  std::string next;           // the real qmail-queue
-  std::string clamd;          // unix socket path or host:port
-  std::string spamd;
-  std::string backend;        // clamd | libclamav
-  std::string clamdb;         // libclamav database directory
-  unsigned long timeout = 60; // seconds, per scanner
-  unsigned long samsgsize = 512000;
-  unsigned long maxbytes = 0; // 0 = no limit of our own
-  unsigned long memory = 262144;  // larger messages go to a temp file
-  std::string tmpdir;
-  bool clamglobal = false, spamglobal = false;
-  unsigned long skipcachk = 0, skipsachk = 0;
-  std::string spamaction;     // header | reject
-  std::optional<double> spamscore;  // reject threshold; unset: spamd's own
-  bool onerror_pass = false;  // scanner fault: pass unscanned instead of 71
-  bool customerror = false;   // exit 82 + text on fd 6
-  AttachmentPolicy attach;
-  bool chkattach = false;     // any attachment rule configured
-};
-
-/// Every setting qmail-scanq reads (spp-conf show/check, the man page).
-const std::vector<SettingSpec>& settings();
-
-/// Reads every setting; problems go to `warnings` (logged by main).
-Config load_config(const Control& control, const Env& env, Warnings& warnings);
-/// Extra problems spp-conf check reports (lists, cdb, paths).
-void lint(const Control& control, Warnings& complaints);
 
 /// Who opted in to a recipient list: the address, @domain, in a text list or
 /// in <name>.cdb (keys lower case; the cdb wins when present).

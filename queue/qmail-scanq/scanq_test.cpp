@@ -53,16 +53,12 @@ static AttachmentPolicy policy() {
   return p;
 }
 
-static const char* kMulti =
-    "Message-ID: <m1@example>\n"
-    "Content-Type: multipart/mixed; boundary=\"BB\"\n\n"
-    "preamble\n--BB\nContent-Type: text/plain\n\nhello\n--BB\n"
-    "%s\n\n%s\n--BB--\nepilogue\n";
-
+// A multipart/mixed message: a text part, then the part under test.
 static std::string multi(const char* part_header, const char* body) {
-  char buf[4096];
-  std::snprintf(buf, sizeof buf, kMulti, part_header, body);
-  return buf;
+  return std::string("Message-ID: <m1@example>\n"
+                     "Content-Type: multipart/mixed; boundary=\"BB\"\n\n"
+                     "preamble\n--BB\nContent-Type: text/plain\n\nhello\n--BB\n") +
+         part_header + "\n\n" + body + "\n--BB--\nepilogue\n";
 }
 
 static const struct MimeCase {

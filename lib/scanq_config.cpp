@@ -1,12 +1,13 @@
-// config: qmail-scanq's settings (lib/control: env > control/<name> >
-// control/options > default), the recipient lists and the scope rule.
+// scanq_config: qmail-scanq's settings, read with lib/control's rules
+// (env > control/<name> > control/options > default).
 #include <cerrno>
 #include <cstdlib>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "file.h"
-#include "scanq.h"
+#include "scanq_config.h"
+#include "cdb_reader.h"
 #include "text.h"
 
 namespace spp::scanq {
@@ -124,83 +125,22 @@ void lint(const Control& control, Warnings& complaints) {
   Env env;
   load_config(control, env, complaints);
   const auto& s = settings();
+  // Only what the operator set: unused, qmail-scanq has nothing to say.
   Setting next = control.setting(s[kNext]);
-  if (next.value.empty() || next.value[0] != '/')
+  if (next.source == Source::defaulted) {
+  } else if (next.value.empty() || next.value[0] != '/')
     complaints.push_back("scanq-next must be an absolute path: " + printable(next.value, 200, EightBit::replace));
   else if (access(next.value.c_str(), X_OK) != 0)
     complaints.push_back("scanq-next " + printable(next.value, 200, EightBit::replace) + " is not executable");
   for (const char* name : {"clamavclients", "spamdclients"}) {
-    ClientList l;
-    if (l.load(control, name) == Lookup::error) complaints.push_back(l.error);
+    Cdb db;
+    std::string cdb = control.path(std::string(name) + ".cdb");
+    if (db.open(cdb) == Lookup::error) complaints.push_back(cdb + ": " + db.error() + " (qmail-scanq answers 71)");
   }
-}
-
-Lookup ClientList::load(const Control& control, std::string_view name) {
-  std::string cdb = control.path(std::string(name) + ".cdb");
-  auto db = std::make_shared<Cdb>();
-  Lookup st = db->open(cdb);
-  if (st == Lookup::error) {
-    error = cdb + ": " + db->error();
-    return st;
-  }
-  if (st == Lookup::found) {
-    cdb_ = db;
-    return st;
-  }
-  Lines l = control.lines(name);
-  if (l.status == Lookup::error) {
-    error = control.path(name) + ": " + l.error;
-    return Lookup::error;
-  }
-  for (auto& line : l.lines) lines_.push_back(lower_ascii(trim_blanks(line)));
-  return l.status;
-}
-
-Lookup ClientList::contains(std::string_view address) const {
-  std::string a = lower_ascii(address);
-  size_t at = a.rfind('@');
-  std::string domain = at == std::string::npos ? std::string() : a.substr(at);
-  if (cdb_) {
-    for (const std::string& key : {a, domain}) {
-      if (key.empty()) continue;
-      CdbResult r = cdb_->find(key);
-      if (r.status != Lookup::missing) return r.status;
-    }
-    return Lookup::missing;
-  }
-  for (const auto& l : lines_)
-    if (l == a || (!domain.empty() && l == domain)) return Lookup::found;
-  return Lookup::missing;
-}
-
-Scope decide_scope(const Config& config, const Env& env, const std::vector<bool>& clam_rcpt,
-                   const std::vector<bool>& spam_rcpt) {
-  Scope s;
-  bool any_clam = config.clamglobal, any_spam = config.spamglobal, all_spam = config.spamglobal;
-  if (!config.spamglobal) all_spam = !spam_rcpt.empty();
-  for (bool b : clam_rcpt) any_clam = any_clam || b;
-  for (bool b : spam_rcpt) {
-    any_spam = any_spam || b;
-    if (!config.spamglobal) all_spam = all_spam && b;
-  }
-  auto user = env.auth_user();
-  bool authenticated = user && !user->empty();
-  auto skipped = [&](unsigned long level) {
-    return (level >= 1 && authenticated) || (level >= 2 && env.trusted_client());
-  };
-  if (any_clam && skipped(config.skipcachk)) {
-    any_clam = false;
-    s.why_skipped += "virus scan skipped (skipcachk=" + std::to_string(config.skipcachk) + ")";
-  }
-  if (any_spam && skipped(config.skipsachk)) {
-    any_spam = false;
-    s.why_skipped += std::string(s.why_skipped.empty() ? "" : ", ") + "spam check skipped (skipsachk=" +
-                     std::to_string(config.skipsachk) + ")";
-  }
-  s.clam = any_clam;
-  s.spam = any_spam;
-  s.spam_reject_ok = any_spam && all_spam;
-  return s;
+  Setting tmpdir = control.setting(s[kTmpdir]);
+  struct stat st;
+  if (tmpdir.source != Source::defaulted && (stat(tmpdir.value.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+    complaints.push_back("scanq_tmpdir " + printable(tmpdir.value, 200, EightBit::replace) + " is not a directory");
 }
 
 }  // namespace spp::scanq
