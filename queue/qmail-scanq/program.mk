@@ -1,1 +1,1 @@
-qmail-scanq_LDLIBS := -lclamav -lcdb
+qmail-scanq_LDLIBS := -lcdb -ldl
