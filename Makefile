@@ -218,12 +218,13 @@ install: all
 	install -m 755 $(SPPCONF) $(DESTDIR)$(QMAILDIR)/bin/spp-conf
 	install -m 755 tools/srs-forward tools/srs-reverse $(DESTDIR)$(QMAILDIR)/bin/
 	$(if $(QUEUE_PROGRAMS),install -m 755 $(addprefix $(B)/,$(QUEUE_PROGRAMS)) $(DESTDIR)$(QMAILDIR)/bin/)
-	install -m 644 $(wildcard man/*.8) $(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.8)) $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 $(wildcard man/*.8) $(foreach p,$(PLUGINS),$(wildcard plugins/$(p)/*.8)) \
+	  $(foreach p,$(QUEUE_PROGRAMS),$(wildcard queue/$(p)/*.8)) $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 $(wildcard control-samples/*) $(DESTDIR)$(SHAREDIR)/control-samples/
 	# A check's samples keep their place under control/ (srs/srs_domain is control/srs/srs_domain).
-	for p in $(PLUGINS); do [ -d plugins/$$p/samples ] || continue; \
-	  (cd plugins/$$p/samples && find . -type f | sed 's|^\./||') | while read -r f; do \
-	    install -D -m 644 plugins/$$p/samples/$$f $(DESTDIR)$(SHAREDIR)/control-samples/$$f || exit 1; done; done
+	for d in $(addprefix plugins/,$(PLUGINS)) $(addprefix queue/,$(QUEUE_PROGRAMS)); do [ -d $$d/samples ] || continue; \
+	  (cd $$d/samples && find . -type f | sed 's|^\./||') | while read -r f; do \
+	    install -D -m 644 $$d/samples/$$f $(DESTDIR)$(SHAREDIR)/control-samples/$$f || exit 1; done; done
 
 clean:
 	rm -rf build build-san
