@@ -137,6 +137,12 @@ void lint(const Control& control, Warnings& complaints) {
     std::string cdb = control.path(std::string(name) + ".cdb");
     if (db.open(cdb) == Lookup::error) complaints.push_back(cdb + ": " + db.error() + " (qmail-scanq answers 71)");
   }
+  for (int k : {kClamd, kSpamd}) {
+    Setting a = control.setting(s[k]);
+    if (a.source != Source::defaulted && a.value[0] != '/' && a.value.find(':') == std::string::npos)
+      complaints.push_back(std::string(s[k].name) + " from " + a.origin + " is neither a socket path nor host:port: " +
+                           printable(a.value, 200, EightBit::replace));
+  }
   Setting tmpdir = control.setting(s[kTmpdir]);
   struct stat st;
   if (tmpdir.source != Source::defaulted && (stat(tmpdir.value.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))

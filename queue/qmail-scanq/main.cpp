@@ -27,6 +27,13 @@ long long now_ms() {
   return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+void on_libclamav_timeout(int) {
+  static const char msg[] = "qmail-scanq: warning: fault (libclamav: timed out) exit=71\n";
+  ssize_t n = write(2, msg, sizeof msg - 1);
+  (void)n;
+  _exit(qq::temp_refused);
+}
+
 // Everything the one log line says about a message.
 struct Report {
   std::string verdict = "clean";
@@ -87,6 +94,8 @@ int run_next(const Config& config, const std::string& prefix, const Spool& spool
   pid_t pid = fork();
   if (pid < 0) return qq::no_mem;
   if (pid == 0) {
+    signal(SIGPIPE, SIG_DFL);  // as qmail-smtpd left it for qmail-queue
+    alarm(0);
     if (dup2(pm[0], 0) < 0 || dup2(pe[0], 1) < 0) _exit(qq::temp_refused);
     char* argv[] = {const_cast<char*>(config.next.c_str()), nullptr};
     execv(argv[0], argv);
@@ -189,8 +198,16 @@ int run(const Config& config, const Control& control, const Env& env, Report& re
   }
   if (scope.clam) {
     long long t = now_ms();
-    ClamReply c = config.backend == "libclamav" ? scan_libclamav(config.clamdb, spool)
-                                                : scan_clamd(config.clamd, config.timeout, spool);
+    ClamReply c;
+    if (config.backend == "libclamav") {
+      // libclamav has no deadline of its own: past scanq_timeout, 71 (nothing is queued yet).
+      signal(SIGALRM, on_libclamav_timeout);
+      alarm(unsigned(config.timeout));
+      c = scan_libclamav(config.clamdb, spool);
+      alarm(0);
+    } else {
+      c = scan_clamd(config.clamd, config.timeout, spool);
+    }
     report.clam_ms = now_ms() - t;
     if (c.status == ClamStatus::virus) {
       report.verdict = "virus";
