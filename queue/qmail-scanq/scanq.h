@@ -7,10 +7,13 @@
 //   mime      MimeWalker: streaming, bounded attachment policy (extension,
 //             MIME type, base64 signature, Windows loader)
 //   replies   parse_clamd_reply / parse_spamd_reply
-//   policy    load_config + scope(): who wants which scan (the mixed-envelope rule)
+//   policy    ClientList (clamavclients, spamdclients) and decide_scope():
+//             who gets which scan (the mixed-envelope rule)
 //   spool     the message on fd 0 into memory or an unlinked temp file
-//   scanners  clamd (zINSTREAM), spamd (SPAMC/1.5 CHECK), libclamav
-//   main      read, decide, scan, exit or run the real qmail-queue
+//   scanners  clamd (zINSTREAM), spamd (SPAMC/1.5 CHECK); libclamav (dlopen)
+//   main      read, decide, scan, then exit or run the real qmail-queue
+// The settings (Config, load_config) are in lib/scanq_config: spp-conf
+// shows and checks them too.
 #pragma once
 
 #include <cstddef>
