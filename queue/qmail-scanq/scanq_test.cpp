@@ -223,10 +223,17 @@ START_TEST(test_scope_table) {
 END_TEST
 
 START_TEST(test_header_param) {
-  ck_assert_str_eq(header_param("multipart/mixed; boundary=\"a;b\"; x=1", "boundary").c_str(), "a;b");
-  ck_assert_str_eq(header_param("text/plain;charset=utf-8 ; NAME = x.exe", "name").c_str(), "x.exe");
-  ck_assert_str_eq(header_param("text/plain", "name").c_str(), "");
-  ck_assert_str_eq(header_param("a; b=\"unterminated", "b").c_str(), "unterminated");
+  // Each result kept in a variable: ck_assert_str_eq must not see a dead temporary.
+  static const struct { const char* value; const char* param; const char* want; } rows[] = {
+      {"multipart/mixed; boundary=\"a;b\"; x=1", "boundary", "a;b"},
+      {"text/plain;charset=utf-8 ; NAME = x.exe", "name", "x.exe"},
+      {"text/plain", "name", ""},
+      {"a; b=\"unterminated", "b", "unterminated"},
+  };
+  for (const auto& r : rows) {
+    std::string got = header_param(r.value, r.param);
+    ck_assert_msg(got == r.want, "%s / %s: [%s]", r.value, r.param, got.c_str());
+  }
 }
 END_TEST
 
