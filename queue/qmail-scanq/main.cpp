@@ -166,8 +166,10 @@ int run(const Config& config, const Control& control, const Env& env, Report& re
   // Who asked for what.
   std::vector<bool> clam_rcpt, spam_rcpt;
   auto fault = [&](const std::string& why) -> bool {  // true: go on unscanned
-    report.note(why);
-    if (config.onerror_pass) return true;
+    if (config.onerror_pass) {
+      report.note(why + ": passed unscanned (scanq_onerror=pass)");
+      return true;
+    }
     report.verdict = "fault";
     report.detail = why;
     return false;
