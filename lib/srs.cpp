@@ -244,4 +244,30 @@ Result reverse(const Params& params, std::string_view address, long long now) {
   return done(std::string(rest) + "@" + std::string(host));
 }
 
+std::vector<bool> secrets_needed(const std::vector<long long>& began, long long now, unsigned max_age) {
+  std::vector<bool> needed(began.size(), true);
+  for (size_t i = 1; i < began.size(); ++i) {
+    long long retired = began[i - 1];
+    if (retired < 0) continue;  // not known: kept (the safe side)
+    long long last_valid_day = retired / kDay + (long long)max_age;
+    needed[i] = now < (last_valid_day + 1) * kDay;
+  }
+  return needed;
+}
+
+bool parse_age_line(std::string_view line, std::string& secret, long long& began) {
+  size_t space = line.rfind(' ');
+  if (space == std::string_view::npos || space == 0 || space + 1 == line.size()) return false;
+  std::string_view digits = line.substr(space + 1);
+  if (digits.size() > 12) return false;  // seconds until the year 33658
+  long long value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  secret.assign(line.substr(0, space));
+  began = value;
+  return true;
+}
+
 }  // namespace spp::srs

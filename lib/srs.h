@@ -96,6 +96,21 @@ Result reverse(const Params& params, std::string_view address, long long now);
 /// address for someone to verify. Cheap; no crypto.
 bool is_srs(std::string_view address);
 
+/// Rotation: which secrets may still have signed an SRS0 address that is
+/// valid at `now`. `began[i]` is when secrets[i] (newest first) began to
+/// sign, in seconds (< 0: not known). secrets[i] stopped signing when
+/// secrets[i-1] began; its last addresses carry that day's stamp and verify
+/// until the end of the day max_age days later, then it can go (which also
+/// ends its SRS1 addresses, which have no stamp, and the stamp's 1024-day
+/// wrap-around). [0] signs and is always needed; so is any secret whose
+/// successor's start is not known.
+std::vector<bool> secrets_needed(const std::vector<long long>& began, long long now, unsigned max_age);
+
+/// One line of control/srs/srs_secrets_age, "<secret> <seconds since the
+/// epoch>" (H-Sphere's setsrssecret format; the secret is everything before
+/// the last space). False when the line is not of that form.
+bool parse_age_line(std::string_view line, std::string& secret, long long& began);
+
 /// A new secret: `bytes` random bytes (OpenSSL RAND_bytes) in base64 without
 /// padding; empty when the generator fails.
 std::string new_secret(size_t bytes = 24);
