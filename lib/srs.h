@@ -25,6 +25,25 @@
 //  - the domain is after the last '@', not the first;
 //  - forward leaves a sender whose domain contains '=' alone (Status::syntax):
 //    its SRS address could not be reversed (found by srs_codec_fuzz).
+//
+// The HMAC is RFC 2104 over OpenSSL's SHA1_Init/Update/Final, not the
+// HMAC(EVP_sha1()) DESIGN.md names (identical bytes: srs_test checks keys of
+// 0-200 bytes against it). Measured with bench/srs-hmac (`make bench`, which
+// builds the EVP variant as build/bench/spp-evp-hmac), static spp-rcpt,
+// 2026-12-01, 2 cores under a load average of 8:
+//                          SHA1_* (used)        HMAC(EVP_sha1())
+//   size (text + data)     1 313 854 + 32 000   4 430 524 + 385 452 bytes
+//   instructions, non-SRS  57 717               57 833        (callgrind)
+//   instructions, reversal 94 701               5 365 788     (provider set-up,
+//                                               even without openssl.cnf)
+//   page faults, non-SRS   53                   65
+//   page faults, reversal  58                   130
+//   spawn median, non-SRS  10 605 us            11 720 us = 1.11x  (1000 rounds)
+//   spawn median, reversal 14 724 us            22 652 us = 1.54x
+// EVP costs +3.4 MB and ~10% on every RCPT (the larger image), 57x the
+// instructions of a whole spp-rcpt run on each SRS bounce: not negligible,
+// so SHA1_* stays (deprecated in OpenSSL 3 but present, and the same SHA-1
+// code EVP runs).
 #pragma once
 
 #include <initializer_list>
