@@ -169,7 +169,14 @@ START_TEST(test_secrets_needed) {
       old.max_age = max_age;
       auto last = spp::srs::forward(old, "joe@example.org", "srs.example.net", retired - 1);
       ck_assert(last.status == Status::ok);
-      for (long long now = retired; now < retired + (max_age + 3) * kDay; now += 1800) {
+      // Every half hour of the first two days, then the last and first second of every day.
+      std::vector<long long> moments;
+      for (long long now = retired; now < retired + 2 * kDay; now += 1800) moments.push_back(now);
+      for (long long d = retired / kDay + 1; d <= retired / kDay + max_age + 3; ++d) {
+        moments.push_back(d * kDay - 1);
+        moments.push_back(d * kDay);
+      }
+      for (long long now : moments) {
         bool valid = spp::srs::reverse(old, last.address, now).status == Status::ok;
         auto needed = secrets_needed({retired, kNow - 5 * kDay}, now, max_age);
         ck_assert_int_eq(needed.size(), 2);
