@@ -184,6 +184,14 @@ $(B)/tests/dnsq: $(B)/tests/dnsq.o $(LIBSPP)
 $(B)/tests/srsq: $(B)/tests/srsq.o $(LIBSPP)
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ -lcrypto
 
+# bench/srs-hmac: the same spp with lib/srs's HMAC on OpenSSL's HMAC(EVP_sha1())
+# instead of SHA1_* (what DESIGN.md names), to measure its size and run time.
+$(B)/bench/srs_evp.o: lib/srs.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CPPFLAGS) $(ALL_CXXFLAGS) -DSPP_SRS_EVP_HMAC -c -o $@ $<
+$(B)/bench/spp-evp-hmac: $(B)/plugins/spp_main.o $(B)/bench/srs_evp.o $(LIBPLUG) $(LIBSPP)
+	$(CXX) $(ALL_CXXFLAGS) $(STATIC) $(GC_LDFLAGS) -o $@ $(filter %.o,$^) $(group) $(SPP_LDLIBS)
+
 deps:
 	@scripts/deps check
 
@@ -207,7 +215,7 @@ demo:
 
 bench:
 	@scripts/deps bench
-	@$(MAKE) --no-print-directory all $(TEST_HELPERS)
+	@$(MAKE) --no-print-directory all $(TEST_HELPERS) $(B)/bench/spp-evp-hmac
 	@B=$(B) bench/run
 
 install: all

@@ -1,9 +1,10 @@
 #include "srs.h"
 
-// OpenSSL's SHA-1 functions, not EVP: the EVP/provider machinery drags
-// 3 MB of libcrypto and its start-up page faults into the static spp binary,
-// which every RCPT pays for (bench/srs); SHA1_* add 22 kB. They are
-// deprecated in OpenSSL 3 but kept, and are the same code EVP_sha1 runs.
+// OpenSSL's SHA-1 functions, not EVP: the EVP/provider machinery adds
+// 3.4 MB to the static spp binary and its page faults to every RCPT, and
+// 5 million instructions to each reversal (srs.h has bench/srs-hmac's
+// numbers). They are deprecated in OpenSSL 3 but kept, and are the same
+// code EVP_sha1 runs.
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
@@ -20,6 +21,24 @@ constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::string_view kSeparators = "=-+";
 
+#ifdef SPP_SRS_EVP_HMAC
+// Only for bench/srs-hmac, which measures what DESIGN.md's HMAC(EVP_sha1())
+// would cost (srs.h has the numbers): OpenSSL's one-shot HMAC.
+}  // namespace
+}  // namespace spp::srs
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+namespace spp::srs {
+namespace {
+void hmac_sha1(std::string_view key, std::string_view data, unsigned char out[SHA_DIGEST_LENGTH]) {
+  // Best case for EVP: no openssl.cnf read (as srs_secret.cpp does for RAND_bytes).
+  static bool initialized = OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+  (void)initialized;
+  unsigned int len = 0;
+  HMAC(EVP_sha1(), key.data(), int(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+       out, &len);
+}
+#else
 // HMAC-SHA1 (RFC 2104) on OpenSSL's SHA-1. A key longer than the 64-byte
 // block is replaced by its SHA-1, as RFC 2104, OpenSSL's HMAC() and Perl's
 // Digest::HMAC do (libsrs2 differs there: srs.h). srs_test checks this
@@ -48,6 +67,7 @@ void hmac_sha1(std::string_view key, std::string_view data, unsigned char out[SH
   OPENSSL_cleanse(k0, sizeof k0);
   OPENSSL_cleanse(pad, sizeof pad);
 }
+#endif
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 
@@ -242,6 +262,32 @@ Result reverse(const Params& params, std::string_view address, long long now) {
   if (!timestamp_fresh(day, now, normalized(params).max_age)) return {Status::expired, {}};
   if (!hash_valid(params, presented, {stamp, host, rest})) return {Status::bad_hash, {}};
   return done(std::string(rest) + "@" + std::string(host));
+}
+
+std::vector<bool> secrets_needed(const std::vector<long long>& began, long long now, unsigned max_age) {
+  std::vector<bool> needed(began.size(), true);
+  for (size_t i = 1; i < began.size(); ++i) {
+    long long retired = began[i - 1];
+    if (retired < 0) continue;  // not known: kept (the safe side)
+    long long last_valid_day = retired / kDay + (long long)max_age;
+    needed[i] = now < (last_valid_day + 1) * kDay;
+  }
+  return needed;
+}
+
+bool parse_age_line(std::string_view line, std::string& secret, long long& began) {
+  size_t space = line.rfind(' ');
+  if (space == std::string_view::npos || space == 0 || space + 1 == line.size()) return false;
+  std::string_view digits = line.substr(space + 1);
+  if (digits.size() > 12) return false;  // seconds until the year 33658
+  long long value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  secret.assign(line.substr(0, space));
+  began = value;
+  return true;
 }
 
 }  // namespace spp::srs

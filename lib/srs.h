@@ -25,6 +25,25 @@
 //  - the domain is after the last '@', not the first;
 //  - forward leaves a sender whose domain contains '=' alone (Status::syntax):
 //    its SRS address could not be reversed (found by srs_codec_fuzz).
+//
+// The HMAC is RFC 2104 over OpenSSL's SHA1_Init/Update/Final, not the
+// HMAC(EVP_sha1()) DESIGN.md names (identical bytes: srs_test checks keys of
+// 0-200 bytes against it). Measured with bench/srs-hmac (`make bench`, which
+// builds the EVP variant as build/bench/spp-evp-hmac), static spp-rcpt,
+// 2026-12-01, 2 cores under a load average of 8:
+//                          SHA1_* (used)        HMAC(EVP_sha1())
+//   size (text + data)     1 313 854 + 32 000   4 430 524 + 385 452 bytes
+//   instructions, non-SRS  57 717               57 833        (callgrind)
+//   instructions, reversal 94 701               5 365 788     (provider set-up,
+//                                               even without openssl.cnf)
+//   page faults, non-SRS   53                   65
+//   page faults, reversal  58                   130
+//   spawn median, non-SRS  10 605 us            11 720 us = 1.11x  (1000 rounds)
+//   spawn median, reversal 14 724 us            22 652 us = 1.54x
+// EVP costs +3.4 MB and ~10% on every RCPT (the larger image), 57x the
+// instructions of a whole spp-rcpt run on each SRS bounce: not negligible,
+// so SHA1_* stays (deprecated in OpenSSL 3 but present, and the same SHA-1
+// code EVP runs).
 #pragma once
 
 #include <initializer_list>
@@ -95,6 +114,21 @@ Result reverse(const Params& params, std::string_view address, long long now);
 /// The local part starts with SRS0/SRS1 (any case) and a separator: an SRS
 /// address for someone to verify. Cheap; no crypto.
 bool is_srs(std::string_view address);
+
+/// Rotation: which secrets may still have signed an SRS0 address that is
+/// valid at `now`. `began[i]` is when secrets[i] (newest first) began to
+/// sign, in seconds (< 0: not known). secrets[i] stopped signing when
+/// secrets[i-1] began; its last addresses carry that day's stamp and verify
+/// until the end of the day max_age days later, then it can go (which also
+/// ends its SRS1 addresses, which have no stamp, and the stamp's 1024-day
+/// wrap-around). [0] signs and is always needed; so is any secret whose
+/// successor's start is not known.
+std::vector<bool> secrets_needed(const std::vector<long long>& began, long long now, unsigned max_age);
+
+/// One line of control/srs/srs_secrets_age, "<secret> <seconds since the
+/// epoch>" (H-Sphere's setsrssecret format; the secret is everything before
+/// the last space). False when the line is not of that form.
+bool parse_age_line(std::string_view line, std::string& secret, long long& began);
 
 /// A new secret: `bytes` random bytes (OpenSSL RAND_bytes) in base64 without
 /// padding; empty when the generator fails.

@@ -1,5 +1,6 @@
 // srs_codec_fuzz: the SRS decoder (reverse) on hostile addresses, and forward then
 // reverse on hostile senders: never crash, never return what it must not.
+// Also parses the input as an srs_secrets_age line.
 // Input: one address; its first byte also picks the separator and hash length.
 #include <cstdlib>
 #include <string>
@@ -18,6 +19,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   p.hash_length = 1 + data[0] % 8;
   p.hash_min = p.hash_length > 2 ? p.hash_length - 2 : 1;
   std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
+
+  // The same bytes as a control/srs/srs_secrets_age line: what parses prints back the same.
+  std::string secret;
+  long long began = -1;
+  if (spp::srs::parse_age_line(in, secret, began)) {
+    if (secret.empty() || began < 0) std::abort();
+    std::string again;
+    long long began_again = -1;
+    if (!spp::srs::parse_age_line(secret + " " + std::to_string(began), again, began_again) || again != secret ||
+        began_again != began)
+      std::abort();
+  }
 
   auto back = spp::srs::reverse(p, in, now);
   if (back.status == Status::ok) {

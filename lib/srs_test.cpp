@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include <string>
+#include <vector>
 
 #include "check_main.h"
 
@@ -157,6 +158,64 @@ START_TEST(test_secrets_rotate) {
 }
 END_TEST
 
+// A retired secret is needed exactly as long as the last address it signed
+// (just before its successor began) verifies.
+START_TEST(test_secrets_needed) {
+  using spp::srs::secrets_needed;
+  for (long long offset : {1LL, 3600LL, kDay - 1}) {
+    for (unsigned max_age : {1u, 21u, 1000u}) {
+      long long retired = kNow + offset;  // the successor began
+      Params old = params("old secret");
+      old.max_age = max_age;
+      auto last = spp::srs::forward(old, "joe@example.org", "srs.example.net", retired - 1);
+      ck_assert(last.status == Status::ok);
+      // Every half hour of the first two days, then the last and first second of every day.
+      std::vector<long long> moments;
+      for (long long now = retired; now < retired + 2 * kDay; now += 1800) moments.push_back(now);
+      for (long long d = retired / kDay + 1; d <= retired / kDay + max_age + 3; ++d) {
+        moments.push_back(d * kDay - 1);
+        moments.push_back(d * kDay);
+      }
+      for (long long now : moments) {
+        bool valid = spp::srs::reverse(old, last.address, now).status == Status::ok;
+        auto needed = secrets_needed({retired, kNow - 5 * kDay}, now, max_age);
+        ck_assert_int_eq(needed.size(), 2);
+        ck_assert(needed[0]);
+        ck_assert_msg(needed[1] == valid, "offset %lld max_age %u now %lld: needed %d, address valid %d", offset,
+                      max_age, now, int(needed[1]), int(valid));
+      }
+      // The first moment it is not needed, the last address is refused as expired.
+      long long gone = (retired / kDay + max_age + 1) * kDay;
+      ck_assert(!secrets_needed({retired, 0}, gone, max_age)[1]);
+      ck_assert(secrets_needed({retired, 0}, gone - 1, max_age)[1]);
+      ck_assert(spp::srs::reverse(old, last.address, gone).status == Status::expired);
+    }
+  }
+  // Newest first: each is needed while its successor's retirement allows.
+  auto n = secrets_needed({kNow, kNow - 10 * kDay, kNow - 40 * kDay, kNow - 90 * kDay}, kNow + kDay, 21);
+  ck_assert(n == std::vector<bool>({true, true, true, false}));
+  // Unknown start of the successor: kept.
+  n = secrets_needed({-1, kNow - 400 * kDay, kNow - 500 * kDay}, kNow, 21);
+  ck_assert(n == std::vector<bool>({true, true, false}));
+  ck_assert(secrets_needed({}, kNow, 21).empty());
+  ck_assert(secrets_needed({kNow - 1000 * kDay}, kNow, 21) == std::vector<bool>({true}));  // the signer stays
+}
+END_TEST
+
+START_TEST(test_age_lines) {
+  std::string secret;
+  long long began = -1;
+  ck_assert(spp::srs::parse_age_line("abc 1764547200", secret, began));
+  ck_assert_str_eq(secret.c_str(), "abc");
+  ck_assert_int_eq(began, 1764547200);
+  ck_assert(spp::srs::parse_age_line("a secret with spaces 0", secret, began));
+  ck_assert_str_eq(secret.c_str(), "a secret with spaces");
+  ck_assert_int_eq(began, 0);
+  for (const char* bad : {"", "abc", "abc ", " 123", "abc 12x", "abc -5", "abc 1234567890123", "abc\t123"})
+    ck_assert_msg(!spp::srs::parse_age_line(bad, secret, began), "accepted [%s]", bad);
+}
+END_TEST
+
 START_TEST(test_hash_lengths) {
   Params p = params();
   p.hash_length = 8;
@@ -247,6 +306,8 @@ int main() {
   tcase_add_loop_test(tc, test_reverse_table, 0, sizeof reverse_rows / sizeof reverse_rows[0]);
   tcase_add_test(tc, test_reverse_results);
   tcase_add_test(tc, test_secrets_rotate);
+  tcase_add_test(tc, test_secrets_needed);
+  tcase_add_test(tc, test_age_lines);
   tcase_add_test(tc, test_hash_lengths);
   tcase_add_test(tc, test_forward_rules);
   tcase_add_test(tc, test_bad_input_bounded);

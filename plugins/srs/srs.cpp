@@ -1,5 +1,8 @@
 #include "srs_check.h"
 
+#include <ctime>
+#include <map>
+
 #include "log.h"
 #include "text.h"
 
@@ -16,6 +19,9 @@ constexpr SettingSpec kSecrets = {"srs/srs_secrets", "", "",
 constexpr SettingSpec kReverseSecrets = {"srs/revers_srs_secrets", "", "",
                                          "more secrets that only verify (H-Sphere: a copy readable by qmail-smtpd's user)",
                                          true, true};
+constexpr SettingSpec kSecretsAge = {
+    "srs/srs_secrets_age", "", "",
+    "\"secret seconds\" lines: when each secret began to sign (spp-conf srs newsecret; prune uses them)", true, true};
 constexpr SettingSpec kMaxAge = {"srs/srs_max_age", "SRS_MAX_AGE", "21", "days an SRS0 address stays valid (1-1000)"};
 constexpr SettingSpec kHashLength = {"srs/srs_hashlength", "", "4", "hash characters made (1-27)"};
 constexpr SettingSpec kHashMin = {"srs/srs_hashmin", "", "0",
@@ -30,9 +36,9 @@ constexpr SettingSpec kAlwaysRewrite = {"srs/srs_alwaysrewrite", "", "0",
                                         "forwarding: 1 rewrites senders of srs_domain too"};
 constexpr SettingSpec kLocalDomains = {"srs/srs_localdomains", "", "",
                                        "forwarding: sender domains never rewritten (SPF passes for them here)", true};
-constexpr SettingSpec kSettings[] = {kDomain,    kSecrets,   kReverseSecrets, kMaxAge,        kHashLength,
-                                     kHashMin,   kAnySender, kFailClosed,     kSeparator,     kAlwaysRewrite,
-                                     kLocalDomains};
+constexpr SettingSpec kSettings[] = {kDomain,    kSecrets,       kReverseSecrets, kSecretsAge,
+                                     kMaxAge,    kHashLength,    kHashMin,        kAnySender,
+                                     kFailClosed, kSeparator,    kAlwaysRewrite,  kLocalDomains};
 
 // Longest secret libsrs2 hashes the standard way (srs.h).
 constexpr size_t kMaxSecret = 64;
@@ -113,6 +119,9 @@ Decision decide(const Env& env, const Config& config, long long now) {
 namespace {
 
 Verdict run(const Context& ctx) {
+  // Almost every RCPT: not SRS0/SRS1 + separator, so no file is read and no hash made.
+  auto rcpt = ctx.env.rcpt_to();
+  if (!rcpt || !is_srs(*rcpt)) return Verdict::no_opinion();
   Warnings warnings;
   Config config = load_config(ctx.control, warnings, false);
   if (!concerns(ctx.env, config)) {
@@ -160,8 +169,50 @@ Result forward_sender(const Config& config, std::string_view sender, std::string
 
 namespace {
 
+// Rotation: srs_secrets_age malformed, or secrets that spp-conf srs prune would remove.
+void lint_ages(const Control& control, const Config& config, Warnings& warnings) {
+  Lines secrets = control.lines(kSecrets.name);
+  Lines ages = control.lines(kSecretsAge.name);
+  if (ages.status == Lookup::error) {
+    warnings.push_back("srs_secrets_age unreadable: " + ages.error);
+    return;
+  }
+  if (ages.status != Lookup::found || ages.lines.empty()) {
+    if (secrets.lines.size() > 1)
+      warnings.push_back("srs_secrets holds " + std::to_string(secrets.lines.size()) +
+                         " secrets and srs_secrets_age is missing: old ones are never pruned (spp-conf srs "
+                         "newsecret or prune records them)");
+    return;
+  }
+  std::map<std::string, long long, std::less<>> began;
+  size_t line_number = 0;
+  for (const auto& line : ages.lines) {
+    ++line_number;
+    std::string secret;
+    long long t = -1;
+    if (parse_age_line(line, secret, t))
+      began[secret] = t;
+    else
+      warnings.push_back("srs_secrets_age line " + std::to_string(line_number) +
+                         " is not \"secret seconds\" (ignored: that secret is never pruned)");
+  }
+  std::vector<long long> starts;
+  for (const auto& secret : secrets.lines) {
+    auto it = began.find(secret);
+    starts.push_back(it == began.end() ? -1 : it->second);
+  }
+  auto needed = secrets_needed(starts, (long long)std::time(nullptr), config.params.max_age);
+  size_t stale = 0;
+  for (bool n : needed) stale += !n;
+  if (stale)
+    warnings.push_back(std::to_string(stale) + " secret(s) of srs_secrets stopped signing more than srs_max_age=" +
+                       std::to_string(config.params.max_age) +
+                       " days ago and still verify: spp-conf srs prune removes them");
+}
+
 void lint(const Control& control, Warnings& warnings) {
   Config config = load_config(control, warnings, true);
+  lint_ages(control, config, warnings);
   if (config.domain.empty()) return;
   if (config.params.secrets.empty())
     warnings.push_back("srs_domain is set but no secret is readable in control/srs/srs_secrets or "
