@@ -28,3 +28,15 @@ std::string file_error(int err);
 bool write_all(int fd, std::string_view data);
 
 }  // namespace spp
+
+namespace spp {
+
+/// One request/answer exchange over a unix stream socket (a policy service):
+/// connects to `path`, writes `request`, then reads until the peer closes or
+/// the reply ends with an empty line ("\n\n"), keeping at most max_bytes.
+/// Everything happens within timeout_ms. Returns 0 or an errno value
+/// (ETIMEDOUT, ECONNREFUSED, ENOENT, EFBIG past max_bytes, ...).
+int unix_request(const std::string& path, std::string_view request, std::string& reply, int timeout_ms,
+                 size_t max_bytes);
+
+}  // namespace spp
