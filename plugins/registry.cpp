@@ -14,7 +14,8 @@
   X(maxrecipients)    \
   X(authsender)       \
   X(mfdnscheck)       \
-  X(chkuser)
+  X(chkuser)          \
+  X(quota)
 
 namespace spp {
 
