@@ -70,8 +70,10 @@ Maildirsize parse_maildirsize(std::string_view text) {
       m.error = "bad line " + std::to_string(i + 1);
       return m;
     }
-    m.bytes += *b;
-    m.count += *c;
+    if (__builtin_add_overflow(m.bytes, *b, &m.bytes) || __builtin_add_overflow(m.count, *c, &m.count)) {
+      m.error = "usage overflows at line " + std::to_string(i + 1);
+      return m;
+    }
     ++m.deltas;
   }
   m.ok = true;
