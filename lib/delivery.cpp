@@ -13,7 +13,6 @@ namespace spp::delivery {
 namespace {
 
 constexpr size_t kMaxPasswd = 64 << 20;
-constexpr size_t kMaxVirtualdomains = 64 << 20;
 constexpr size_t kMaxDotQmail = 64 << 10;
 constexpr unsigned kPatrn = 002;       // qmail's conf-patrn: others may not write
 constexpr size_t kGetpwUserLen = 32;   // qmail-getpw's GETPW_USERLEN
@@ -39,19 +38,29 @@ bool temporary_errno(int err) {
 
 // control/virtualdomains as qmail-send's constmap sees it: the key is what
 // precedes the first ':', compared without case; a later duplicate wins.
-// Returns true and the prefix when `key` is listed.
-bool vdom_lookup(std::string_view text, std::string_view key, std::string& prefix) {
-  bool found = false;
-  for (std::string_view line : split_lines(text)) {
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
+// One pass over the text for all candidate keys (the file may have 10 000s
+// of lines and is read per RCPT); returns the index of the first candidate
+// (the most specific) that is listed, or -1, and its prefix.
+int vdom_lookup(Deps& deps, const std::string& path, const std::vector<std::string_view>& keys, std::string& prefix,
+                int& err) {
+  int best = -1;
+  err = deps.for_each_line(path, [&](std::string_view line) {
+    if (line.empty() || line.front() == '#') return;
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos) continue;  // qmail reads the next line as its value; we ignore it
-    if (colon != key.size() || !iequal(line.substr(0, colon), key)) continue;
-    prefix.assign(line.substr(colon + 1));
-    found = true;
-  }
-  return found;
+    if (colon == std::string_view::npos) return;  // qmail reads the next line as its value; we ignore it
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (best >= 0 && int(k) > best) return;  // only a more specific key (or a later duplicate) can win
+      if (colon != keys[k].size() || !iequal(line.substr(0, colon), keys[k])) continue;
+      std::string_view value = line.substr(colon + 1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r'))
+        value.remove_suffix(1);
+      prefix.assign(value);
+      best = int(k);
+      return;
+    }
+  });
+  if (err == ENOENT) err = 0;
+  return err ? -1 : best;
 }
 
 std::vector<std::string_view> split_fields(std::string_view s, char sep) {
@@ -161,13 +170,11 @@ Config load_config(const Control& control, Deps& deps) {
   c.envnoathost = noat.status == Lookup::found && !noat.lines.empty() ? noat.lines[0]
                   : !me_value.empty()                                  ? me_value
                                                                        : "envnoathost";
-  int err = deps.read_file(control.path("virtualdomains"), c.virtualdomains, kMaxVirtualdomains);
-  if (err && err != ENOENT) c.error = "unable to read " + control.path("virtualdomains") + ": " + file_error(err);
-  if (err) c.virtualdomains.clear();
+  c.virtualdomains = control.path("virtualdomains");
   return c;
 }
 
-bool route(const Config& c, std::string_view address, Result& r) {
+bool route(const Config& c, Deps& deps, std::string_view address, Result& r) {
   // --- qmail-send: local, virtual or remote.
   std::string addr(address);
   if (addr.find('@') == std::string::npos) addr += "@" + c.envnoathost;
@@ -178,11 +185,18 @@ bool route(const Config& c, std::string_view address, Result& r) {
     if (l == r.domain) local_domain = true;
   r.local = addr.substr(0, at);
   if (local_domain) return true;
-  std::string prefix;
-  bool found = false;
-  for (size_t i = 0; i <= addr.size() && !found; ++i)
+  std::vector<std::string_view> keys;  // user@domain, domain, .suffixes, "": most specific first
+  for (size_t i = 0; i <= addr.size(); ++i)
     if (i == 0 || i == at + 1 || i == addr.size() || (i > at && addr[i] == '.'))
-      found = vdom_lookup(c.virtualdomains, std::string_view(addr).substr(i), prefix);
+      keys.push_back(std::string_view(addr).substr(i));
+  std::string prefix;
+  int err = 0;
+  bool found = vdom_lookup(deps, c.virtualdomains, keys, prefix, err) >= 0;
+  if (err) {
+    r.outcome = Outcome::error;
+    r.why = "unable to read " + c.virtualdomains + ": " + file_error(err);
+    return false;
+  }
   if (!found || prefix.empty()) {
     r.outcome = Outcome::remote;
     r.why = found ? "virtualdomains: empty prefix" : "not in locals or virtualdomains";
@@ -194,7 +208,7 @@ bool route(const Config& c, std::string_view address, Result& r) {
 
 Result resolve(const Config& c, Deps& deps, std::string_view address) {
   Result r;
-  if (!route(c, address, r)) return r;
+  if (!route(c, deps, address, r)) return r;
   std::string local = r.local;
   // --- qmail-lspawn: an empty local part is accepted and dropped.
   if (local.empty()) {

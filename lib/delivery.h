@@ -50,7 +50,7 @@ const char* outcome_name(Outcome o);
 struct Config {
   std::string base;                 // the qmail home (where users/cdb lives), "" = cwd
   std::vector<std::string> locals;  // lower-cased; control/locals or control/me
-  std::string virtualdomains;       // raw text of control/virtualdomains (scanned per lookup)
+  std::string virtualdomains;       // path of control/virtualdomains (streamed per lookup)
   std::string envnoathost;          // control/envnoathost, control/me, "envnoathost"
   std::string passwd = "/etc/passwd";
   std::string alias_user = "alias";
@@ -74,9 +74,9 @@ struct Result {
   unsigned probes = 0;      // files looked at
 };
 
-/// qmail-send's part only: false (and outcome remote) when the address is not
-/// local; else r.domain and r.local (after the virtualdomains prefix) are set.
-bool route(const Config& config, std::string_view address, Result& r);
+/// qmail-send's part only: false (and outcome remote, or error when
+/// virtualdomains cannot be read) when the address is not local; else r.domain and r.local (after the virtualdomains prefix) are set.
+bool route(const Config& config, Deps& deps, std::string_view address, Result& r);
 
 /// Resolves one envelope recipient.
 Result resolve(const Config& config, Deps& deps, std::string_view address);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,11 @@ bool write_all(int fd, std::string_view data);
 }  // namespace spp
 
 namespace spp {
+
+/// Streams the lines of a regular file through a 64 KiB buffer: fn gets each
+/// line without its LF (a longer line is cut at 64 KiB). 0 or an errno value
+/// (ENOENT, EISDIR, kNotRegularFile, ...). Never blocks on a FIFO.
+int for_each_line(const std::string& path, const std::function<void(std::string_view)>& fn);
 
 /// One request/answer exchange over a unix stream socket (a policy service):
 /// connects to `path`, writes `request`, then reads until the peer closes or

@@ -120,6 +120,10 @@ CdbResult Deps::cdb_find(const std::string& path, std::string_view key) {
   return db.find(key);
 }
 
+int Deps::for_each_line(const std::string& path, const std::function<void(std::string_view)>& fn) {
+  return spp::for_each_line(path, fn);
+}
+
 int Deps::stat_path(const std::string& path, FileInfo& info) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return errno ? errno : EIO;

@@ -81,6 +81,11 @@ class Deps {
   virtual int read_file(const std::string& path, std::string& out, size_t max_bytes);
   /// One key of a cdb; the database stays open for the rest of the process.
   virtual CdbResult cdb_find(const std::string& path, std::string_view key);
+  /// Calls fn with every line of a file (without its LF), streaming through a
+  /// small buffer (big tables read per command must not cost their size in
+  /// memory). Lines longer than the buffer (64 KiB) are cut there. 0 or an
+  /// errno value (ENOENT: missing; as read_file for the rest).
+  virtual int for_each_line(const std::string& path, const std::function<void(std::string_view)>& fn);
   /// stat(2) of a path (follows symlinks): 0 or an errno value.
   virtual int stat_path(const std::string& path, FileInfo& info);
   /// Sleeps for milliseconds (delays finer than sleep_seconds).

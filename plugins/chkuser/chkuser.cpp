@@ -90,7 +90,7 @@ namespace {
 // (a backup MX's) are not ours to judge.
 delivery::Result check_list(const Config& c, Deps& deps, std::string_view rcpt) {
   delivery::Result r;
-  if (!delivery::route(c.qmail, rcpt, r)) return r;
+  if (!delivery::route(c.qmail, deps, rcpt, r)) return r;
   std::string addr = lower_ascii(rcpt);
   size_t at = addr.rfind('@');
   std::string keys[2] = {addr, at == std::string::npos ? std::string() : addr.substr(at)};

@@ -19,6 +19,7 @@
 
 #include "fakes/fake_resolver.h"
 #include "plugin.h"
+#include "text.h"
 
 namespace spp::testing {
 
@@ -49,6 +50,12 @@ class FakeDeps : public Deps {
     monotonic += ms;
   }
   long long monotonic_ms() override { return monotonic; }
+  int for_each_line(const std::string& path, const std::function<void(std::string_view)>& fn) override {
+    std::string data;
+    if (int err = read_file(path, data, 64 << 20)) return err;
+    for (std::string_view line : split_lines(data)) fn(line);
+    return 0;
+  }
   int stat_path(const std::string& path, FileInfo& info) override {
     ++stat_calls;
     auto e = errnos.find(path);
