@@ -59,3 +59,46 @@ bool write_all(int fd, std::string_view data) {
 }
 
 }  // namespace spp
+
+namespace spp {
+
+int for_each_line(const std::string& path, const std::function<void(std::string_view)>& fn) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return errno;
+  struct stat st;
+  int err = 0;
+  if (fstat(fd, &st) != 0) err = errno;
+  else if (S_ISDIR(st.st_mode)) err = EISDIR;
+  else if (!S_ISREG(st.st_mode)) err = kNotRegularFile;
+  static char buf[64 << 10];
+  size_t have = 0;
+  while (err == 0) {
+    ssize_t n = ::read(fd, buf + have, sizeof(buf) - have);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      break;
+    }
+    have += size_t(n);
+    size_t start = 0;
+    for (;;) {
+      const void* nl = std::memchr(buf + start, '\n', have - start);
+      if (!nl) break;
+      size_t end = size_t(static_cast<const char*>(nl) - buf);
+      fn(std::string_view(buf + start, end - start));
+      start = end + 1;
+    }
+    if (n == 0 || (start == 0 && have == sizeof(buf))) {  // EOF, or a line longer than the buffer
+      if (have > start) fn(std::string_view(buf + start, have - start));
+      if (n == 0) break;
+      have = 0;
+      continue;
+    }
+    std::memmove(buf, buf + start, have - start);
+    have -= start;
+  }
+  ::close(fd);
+  return err;
+}
+
+}  // namespace spp

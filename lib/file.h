@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -26,5 +27,22 @@ std::string file_error(int err);
 
 /// Writes all of `data` (retrying short writes and EINTR). False when a write fails.
 bool write_all(int fd, std::string_view data);
+
+}  // namespace spp
+
+namespace spp {
+
+/// Streams the lines of a regular file through a 64 KiB buffer: fn gets each
+/// line without its LF (a longer line is cut at 64 KiB). 0 or an errno value
+/// (ENOENT, EISDIR, kNotRegularFile, ...). Never blocks on a FIFO.
+int for_each_line(const std::string& path, const std::function<void(std::string_view)>& fn);
+
+/// One request/answer exchange over a unix stream socket (a policy service):
+/// connects to `path`, writes `request`, then reads until the peer closes or
+/// the reply ends with an empty line ("\n\n"), keeping at most max_bytes.
+/// Everything happens within timeout_ms. Returns 0 or an errno value
+/// (ETIMEDOUT, ECONNREFUSED, ENOENT, EFBIG past max_bytes, ...).
+int unix_request(const std::string& path, std::string_view request, std::string& reply, int timeout_ms,
+                 size_t max_bytes);
 
 }  // namespace spp

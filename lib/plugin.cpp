@@ -120,6 +120,31 @@ CdbResult Deps::cdb_find(const std::string& path, std::string_view key) {
   return db.find(key);
 }
 
+int Deps::for_each_line(const std::string& path, const std::function<void(std::string_view)>& fn) {
+  return spp::for_each_line(path, fn);
+}
+
+int Deps::stat_path(const std::string& path, FileInfo& info) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return errno ? errno : EIO;
+  info.mode = st.st_mode;
+  info.uid = st.st_uid;
+  info.size = static_cast<long long>(st.st_size);
+  info.mtime = static_cast<long long>(st.st_mtime);
+  return 0;
+}
+
+void Deps::sleep_ms(unsigned ms) {
+  struct timespec left = {static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000L};
+  while (nanosleep(&left, &left) < 0 && errno == EINTR) {
+  }
+}
+
+int Deps::unix_request(const std::string& path, std::string_view request, std::string& reply, int timeout_ms,
+                       size_t max_bytes) {
+  return spp::unix_request(path, request, reply, timeout_ms, max_bytes);
+}
+
 // ---------------------------------------------------------------- checks
 
 unsigned Check::hooks() const {

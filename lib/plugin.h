@@ -51,6 +51,14 @@ enum class FailMode {
   tempfail,  // 451: the client retries later
 };
 
+/// What stat(2) says about a path (Deps::stat_path).
+struct FileInfo {
+  unsigned mode = 0;         // st_mode (type and permission bits)
+  unsigned long uid = 0;     // st_uid
+  long long size = 0;        // st_size
+  long long mtime = 0;       // st_mtime, seconds since the epoch
+};
+
 /// The I/O a check may use, injected so decide() stays pure and tests stay
 /// hermetic: unit tests subclass Deps with fakes (tests/fakes/), the entry
 /// points use this real one.
@@ -73,6 +81,20 @@ class Deps {
   virtual int read_file(const std::string& path, std::string& out, size_t max_bytes);
   /// One key of a cdb; the database stays open for the rest of the process.
   virtual CdbResult cdb_find(const std::string& path, std::string_view key);
+  /// Calls fn with every line of a file (without its LF), streaming through a
+  /// small buffer (big tables read per command must not cost their size in
+  /// memory). Lines longer than the buffer (64 KiB) are cut there. 0 or an
+  /// errno value (ENOENT: missing; as read_file for the rest).
+  virtual int for_each_line(const std::string& path, const std::function<void(std::string_view)>& fn);
+  /// stat(2) of a path (follows symlinks): 0 or an errno value.
+  virtual int stat_path(const std::string& path, FileInfo& info);
+  /// Sleeps for milliseconds (delays finer than sleep_seconds).
+  virtual void sleep_ms(unsigned ms);
+  /// One request/answer exchange over a unix stream socket: connects, writes
+  /// `request`, reads until the peer closes or `reply` ends with "\n\n",
+  /// at most max_bytes, all within timeout_ms. 0 or an errno value (ETIMEDOUT).
+  virtual int unix_request(const std::string& path, std::string_view request, std::string& reply,
+                           int timeout_ms, size_t max_bytes = 4096);
 
  private:
   std::unique_ptr<Resolver> dns_;

@@ -13,7 +13,9 @@
   X(badrcptto)        \
   X(maxrecipients)    \
   X(authsender)       \
-  X(mfdnscheck)
+  X(mfdnscheck)       \
+  X(chkuser)          \
+  X(quota)
 
 namespace spp {
 

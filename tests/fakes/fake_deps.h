@@ -15,9 +15,11 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "fakes/fake_resolver.h"
 #include "plugin.h"
+#include "text.h"
 
 namespace spp::testing {
 
@@ -27,15 +29,56 @@ class FakeDeps : public Deps {
   std::map<std::string, std::string> files;
   std::map<std::string, std::map<std::string, std::string>> cdbs;
   std::set<std::string> unreadable;
+  /// stat_path answers: a path here, else a path in `files` (a regular file,
+  /// mode 0644, uid 0, its size, mtime `wall`), else ENOENT; a path in
+  /// `unreadable`, or below one, answers EACCES. errnos: forced answers.
+  std::map<std::string, FileInfo> stats;
+  std::map<std::string, int> errnos;
+  /// unix_request: the answer of each socket path (a missing path: ECONNREFUSED).
+  std::map<std::string, std::string> sockets;
+  std::vector<std::string> requests;
   long long monotonic = 0, wall = 0;
-  unsigned long slept = 0;
+  unsigned long slept = 0, slept_ms = 0, stat_calls = 0;
 
   Resolver& dns() override { return resolver; }
   void sleep_seconds(unsigned seconds) override {
     slept += seconds;
     monotonic += seconds * 1000LL;
   }
+  void sleep_ms(unsigned ms) override {
+    slept_ms += ms;
+    monotonic += ms;
+  }
   long long monotonic_ms() override { return monotonic; }
+  int for_each_line(const std::string& path, const std::function<void(std::string_view)>& fn) override {
+    std::string data;
+    if (int err = read_file(path, data, 64 << 20)) return err;
+    for (std::string_view line : split_lines(data)) fn(line);
+    return 0;
+  }
+  int stat_path(const std::string& path, FileInfo& info) override {
+    ++stat_calls;
+    auto e = errnos.find(path);
+    if (e != errnos.end()) return e->second;
+    for (const auto& u : unreadable)
+      if (path.size() > u.size() && path.compare(0, u.size(), u) == 0 && path[u.size()] == '/') return EACCES;
+    auto it = stats.find(path);
+    if (it != stats.end()) {
+      info = it->second;
+      return 0;
+    }
+    auto f = files.find(path);
+    if (f == files.end()) return ENOENT;
+    info = FileInfo{0100644, 0, static_cast<long long>(f->second.size()), wall};
+    return 0;
+  }
+  int unix_request(const std::string& path, std::string_view request, std::string& reply, int, size_t) override {
+    requests.emplace_back(request);
+    auto it = sockets.find(path);
+    if (it == sockets.end()) return ECONNREFUSED;
+    reply = it->second;
+    return 0;
+  }
   long long wall_seconds() override { return wall; }
 
   Lines read_lines(const std::string& path, size_t max_line = 1000) override {

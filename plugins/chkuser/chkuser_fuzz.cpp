@@ -1,0 +1,59 @@
+// chkuser_fuzz: hostile recipients and hostile control files (locals,
+// virtualdomains, .qmail and vdelivermail text, a users/cdb record) through
+// the check over FakeDeps. Oracles: the answer is nothing or one of
+// chkuser's replies; a 511/550 only for a well-formed address; never more
+// than 70 file probes for one address (no runaway .qmail search).
+// Input: mode byte, recipient, virtualdomains NUL .qmail-default text NUL users/cdb record.
+#include <fcntl.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "chkuser/chkuser.h"
+#include "fakes/fake_deps.h"
+#include "fuzz.h"
+#include "fuzz_input.h"
+#include "log.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace spp;
+  static bool quiet = (log::set_fd(open("/dev/null", O_WRONLY)), true);
+  (void)quiet;
+  fuzz::Input in(data, size);
+  uint8_t mode = in.byte();
+  std::string rcpt = in.long_str(1100), vdoms = in.until_nul(), dotqmail = in.until_nul(), record = in.rest();
+  testing::FakeDeps deps;
+  const std::string q = "/nonexistent-fuzz";
+  deps.files[q + "/control/locals"] = "example.test\n";
+  deps.files[q + "/control/virtualdomains"] = vdoms;
+  deps.files[q + "/passwd"] = "joe:x:1000:1000::/h/joe:/bin/sh\nalias:x:1002:1002::/h/alias:/bin/sh\n";
+  deps.stats["/h/joe"] = FileInfo{040755, 1000, 0, 0};
+  deps.stats["/h/alias"] = FileInfo{040755, 1002, 0, 0};
+  deps.stats["/h/v"] = FileInfo{040755, 89, 0, 0};
+  deps.files["/h/v/.qmail-default"] = dotqmail;
+  deps.files["/h/alias/.qmail-default"] = dotqmail;
+  deps.cdbs["/h/v/vpasswd.cdb"]["joe"] = record;
+  if (mode & 1) {
+    auto& u = deps.cdbs[q + "/users/cdb"];
+    u[""] = "-";
+    u["!v-"] = record;
+  }
+  Env env;
+  env.set("SMTPRCPTTO", rcpt);
+  env.set("SMTPRCPTHOSTSOK", "1");
+  env.set("CHKUSER_START", mode & 2 ? "domain" : "always");
+  env.set("CHKUSER_PASSWD", q + "/passwd");
+  if (mode & 4) env.set("SPP_CHKUSER_WRONG", std::to_string(mode >> 4));
+  if (mode & 8) env.set("CHKUSER_WRONGRCPTLIMIT", "3");
+  Control control(q, env);
+  Verdict v = run_check(chkuser::check, Context{Hook::rcpt, env, control, deps, &chkuser::check});
+  const std::string& t = v.terminal_text();
+  bool known = v.empty() || t.rfind("511 ", 0) == 0 || t.rfind("553 ", 0) == 0 || t.rfind("550 ", 0) == 0 ||
+               t.rfind("451 ", 0) == 0 || t.rfind("421 ", 0) == 0;
+  if (!known) std::abort();
+  if ((t.rfind("511 ", 0) == 0 || t.rfind("550 ", 0) == 0) && !delivery::syntax_problem(rcpt).empty()) std::abort();
+  if (deps.stat_calls > 70) std::abort();
+  return 0;
+}
