@@ -13,7 +13,8 @@
   X(badrcptto)        \
   X(maxrecipients)    \
   X(authsender)       \
-  X(mfdnscheck)
+  X(mfdnscheck)       \
+  X(spf)
 
 namespace spp {
 
