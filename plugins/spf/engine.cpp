@@ -81,6 +81,17 @@ bool dns_name_ok(std::string_view name) {
   return label > 0;
 }
 
+// RFC 7208 7.3: an expanded name over 253 bytes loses labels on the left.
+std::string fit_name(std::string name) {
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  while (name.size() > 253) {
+    size_t dot = name.find('.');
+    if (dot == std::string::npos) break;
+    name.erase(0, dot + 1);
+  }
+  return name;
+}
+
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -156,7 +167,7 @@ bool count_void(Layer& l) {
 
 SPF_dns_rr_t* layer_lookup(SPF_dns_server_t* server, const char* domain_c, ns_type type, int /*should_cache*/) {
   Layer& l = *layer_of(server);
-  std::string domain = domain_c ? domain_c : "";
+  std::string domain = fit_name(domain_c ? domain_c : "");
   // RFC 7208 3.1: the SPF RR type is not asked for.
   if (type == ns_t_spf) return make_rr(l, domain_c, type, NO_DATA);
   if (l.perm || l.temp) return make_rr(l, domain_c, type, TRY_AGAIN);
@@ -227,7 +238,7 @@ SPF_errcode_t layer_get_spf(SPF_server_t* server, SPF_request_t* req, SPF_respon
   Layer& l = *layer_of(server);
   *out = nullptr;
   bool top = l.get_spf_calls++ == 0;
-  std::string domain = req->cur_dom ? req->cur_dom : "";
+  std::string domain = fit_name(req->cur_dom ? req->cur_dom : "");
   if (l.perm || l.temp) return fail_record(resp, l.temp ? SPF_RESULT_TEMPERROR : SPF_RESULT_PERMERROR,
                                            l.temp ? SPF_E_DNS_ERROR : SPF_E_SYNTAX);
   if (!top && !count_term(l)) return fail_record(resp, SPF_RESULT_PERMERROR, SPF_E_BIG_DNS);
@@ -315,8 +326,9 @@ MacroValues macro_values(Layer& l, const std::string& domain) {
 // exp=: fetched and expanded here (libspf2 turns spaces into '%').
 SPF_errcode_t layer_get_exp(SPF_server_t* server, const char* domain_c, char** buf, size_t* buf_len) {
   Layer& l = *layer_of(server);
-  if (!(l.request->explain & (1u << unsigned(Result::fail))) || !domain_c || !dns_name_ok(domain_c)) return SPF_E_NOT_SPF;
-  Answer a = query(l, domain_c, RRType::txt);
+  std::string domain = fit_name(domain_c ? domain_c : "");
+  if (!(l.request->explain & (1u << unsigned(Result::fail))) || !dns_name_ok(domain)) return SPF_E_NOT_SPF;
+  Answer a = query(l, domain, RRType::txt);
   // RFC 7208 6.2: no record, several records, an error or bad syntax: the default.
   if (a.status != Lookup::found || a.records.size() != 1) return SPF_E_NOT_SPF;
   const std::string& text = a.records.front();
