@@ -183,16 +183,22 @@ Verdict run(const Context& ctx) {
     return out;
   }
   std::vector<std::string> warnings;
-  Config config = load_config(ctx.control, warnings);
-  for (const auto& w : warnings) log::warn(w);
-  if (hook == Hook::rcpt) {
-    if (config.behavior == 0) return out;
+  if (hook == Hook::rcpt) {  // the cached verdict needs spfbehavior only
+    unsigned behavior = unsigned(read_number(ctx.control, kSettings[0], 0, 6, warnings));
+    if (behavior == 0) {
+      for (const auto& w : warnings) log::warn(w);
+      return out;
+    }
     if (auto r = read_marker(ctx.env, sender)) {
-      if (!rejects(config.behavior, *r)) return out;
+      for (const auto& w : warnings) log::warn(w);
+      if (!rejects(behavior, *r)) return out;
       auto t = ctx.env.get(kText);
       return refusal(t ? *t : "");
     }
+    warnings.clear();
   }
+  Config config = load_config(ctx.control, warnings);
+  for (const auto& w : warnings) log::warn(w);
   if (hook == Hook::mail) clear_markers(ctx.env, out);
   if (config.behavior == 0 || !sender_opt) return out;
   Request req;
@@ -210,9 +216,10 @@ Verdict run(const Context& ctx) {
   for (unsigned i = 0; i <= unsigned(Result::permerror); ++i)
     if (rejects(config.behavior, Result(i))) req.explain |= 1u << i;
   Outcome o;
-  std::vector<std::string> own;
-  if (auto l = ctx.env.get("TCPLOCALIP")) own.emplace_back(*l);
-  if (is_own_address(req.ip, own)) {
+  std::vector<std::string> own_ips;
+  if (auto l = ctx.env.get("TCPLOCALIP")) own_ips.emplace_back(*l);
+  bool own = is_own_address(req.ip, own_ips);
+  if (own) {
     o.result = Result::pass;
     o.ip = req.ip;
     o.sender = sender.empty() ? "postmaster@" + req.helo : sender;
@@ -225,7 +232,7 @@ Verdict run(const Context& ctx) {
   }
   if (o.explanation.empty() && rejects(config.behavior, o.result)) o.explanation = default_explanation(req, o);
   std::string client = clean_text(req.ip.empty() ? "unknown" : req.ip);
-  log::info(client + ": SPF " + result_name(o.result) + " for " + clean_text(o.helo_identity ? "HELO " : "") +
+  if (!own) log::info(client + ": SPF " + result_name(o.result) + " for " + clean_text(o.helo_identity ? "HELO " : "") +
             clean_text(o.domain) + (o.reason.empty() ? "" : " (" + clean_text(o.reason) + ")") + "; sender <" +
             clean_text(sender) + ">");
   if (hook == Hook::rcpt) {  // spp-spf alone under [rcpt], or spp-mail without it
