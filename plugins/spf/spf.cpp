@@ -140,10 +140,6 @@ std::string authentication_results(const std::string& authservid, const Outcome&
 
 namespace {
 
-struct Marker {
-  Result result;
-};
-
 std::optional<Result> read_marker(const Env& env, std::string_view sender) {
   auto v = env.get(kMarker);
   if (!v) return std::nullopt;
@@ -253,7 +249,6 @@ void lint(const Control& control, std::vector<std::string>& warnings) {
   Env all;
   all.set("SPFBEHAVIOR", "1");  // read every setting, as when the check is on
   Control on(control.base(), all);
-  Setting b = control.setting(kSettings[0]);
   std::vector<std::string> w;
   read_number(control, kSettings[0], 0, 6, warnings);
   load_config(on, w);
