@@ -15,7 +15,8 @@
   X(authsender)       \
   X(mfdnscheck)       \
   X(chkuser)          \
-  X(quota)
+  X(quota)            \
+  X(spf)
 
 namespace spp {
 

@@ -3,7 +3,10 @@
  * Forwards every query to the upstream server (rbldnsd, dnsmasq) and sends
  * the reply back; replies to names ending in one of the SUFFIXes (all names
  * when none is given) are sent DELAY_MS later. Lets a test or a benchmark
- * make one DNSBL zone slow while the others answer at once. Test-only. */
+ * make one DNSBL zone slow while the others answer at once. Test-only.
+ * A SUFFIX of the form =NAME[/T1,T2...] matches NAME exactly (any case) and
+ * holds back every query type except the listed ones (numbers): the SPF
+ * suite's TIMEOUT for a name that still answers its other records. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <netinet/in.h>
@@ -31,10 +34,12 @@ static long long now_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The question name, lower-cased and dotted, or "" if the packet is odd. */
-static void qname(const unsigned char *p, int len, char *out, int outlen) {
+/* The question name, lower-cased and dotted, or "" if the packet is odd;
+ * *qtype gets the question type (0 when odd). */
+static void qname(const unsigned char *p, int len, char *out, int outlen, int *qtype) {
   int i = 12, o = 0;
   out[0] = 0;
+  *qtype = 0;
   while (i < len && p[i]) {
     int l = p[i++];
     if (l > 63 || i + l > len || o + l + 2 > outlen) { out[0] = 0; return; }
@@ -42,12 +47,27 @@ static void qname(const unsigned char *p, int len, char *out, int outlen) {
     while (l--) out[o++] = (char)tolower(p[i++]);
   }
   out[o] = 0;
+  if (i + 2 < len) *qtype = p[i + 1] << 8 | p[i + 2];
 }
 
-static int is_slow(const char *name, int nsuffix, char **suffix) {
+/* "=NAME/T1,T2": NAME exactly, every type but T1, T2, ... */
+static int exact_slow(const char *name, int qtype, const char *spec) {
+  const char *slash = strchr(spec, '/');
+  size_t n = slash ? (size_t)(slash - spec) : strlen(spec);
+  if (strlen(name) != n || strncasecmp(name, spec, n) != 0) return 0;
+  for (const char *t = slash; t; t = strchr(t + 1, ','))
+    if (atoi(t + 1) == qtype) return 0;
+  return 1;
+}
+
+static int is_slow(const char *name, int qtype, int nsuffix, char **suffix) {
   size_t n = strlen(name);
   if (nsuffix == 0) return 1;
   for (int k = 0; k < nsuffix; ++k) {
+    if (suffix[k][0] == '=') {
+      if (exact_slow(name, qtype, suffix[k] + 1)) return 1;
+      continue;
+    }
     size_t s = strlen(suffix[k]);
     if (n >= s && strcasecmp(name + n - s, suffix[k]) == 0 && (n == s || name[n - s - 1] == '.')) return 1;
   }
@@ -95,13 +115,14 @@ int main(int argc, char **argv) {
       int n = (int)recvfrom(front, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
       if (n >= 12) {
         char name[300];
+        int qtype;
         unsigned short id = next_id++;
         struct origin *o = &origins[id];
-        qname(buf, n, name, sizeof name);
+        qname(buf, n, name, sizeof name, &qtype);
         o->from = from;
         o->id = (unsigned short)(buf[0] << 8 | buf[1]);
         o->used = 1;
-        o->slow = is_slow(name, argc - 6, argv + 6);
+        o->slow = is_slow(name, qtype, argc - 6, argv + 6);
         buf[0] = (unsigned char)(id >> 8);
         buf[1] = (unsigned char)id;
         send(back, buf, n, 0);
