@@ -73,6 +73,9 @@ class Deps {
   virtual int read_file(const std::string& path, std::string& out, size_t max_bytes);
   /// One key of a cdb; the database stays open for the rest of the process.
   virtual CdbResult cdb_find(const std::string& path, std::string_view key);
+  /// This host's interface addresses as text ("192.0.2.1", "2001:db8::1"),
+  /// from getifaddrs (netlink, no NSS); empty when they cannot be listed.
+  virtual std::vector<std::string> local_addresses();
 
  private:
   std::unique_ptr<Resolver> dns_;

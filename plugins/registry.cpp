@@ -9,6 +9,7 @@
   X(rbl)              \
   X(tarpit)           \
   X(srs)              \
+  X(helocheck)        \
   X(badmailfrom)      \
   X(badrcptto)        \
   X(maxrecipients)    \

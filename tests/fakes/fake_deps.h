@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "fakes/fake_resolver.h"
 #include "plugin.h"
@@ -29,6 +30,7 @@ class FakeDeps : public Deps {
   std::set<std::string> unreadable;
   long long monotonic = 0, wall = 0;
   unsigned long slept = 0;
+  std::vector<std::string> addresses;  // local_addresses()
 
   Resolver& dns() override { return resolver; }
   void sleep_seconds(unsigned seconds) override {
@@ -37,6 +39,7 @@ class FakeDeps : public Deps {
   }
   long long monotonic_ms() override { return monotonic; }
   long long wall_seconds() override { return wall; }
+  std::vector<std::string> local_addresses() override { return addresses; }
 
   Lines read_lines(const std::string& path, size_t max_line = 1000) override {
     std::string data;
