@@ -238,8 +238,12 @@ std::optional<Result> read_marker(const Env& env, std::optional<std::string_view
   if (!v) return std::nullopt;
   size_t sp = v->find(' ');
   if (!helo) return sp == std::string_view::npos ? result_from_name(*v) : std::nullopt;
-  if (sp == std::string_view::npos || v->substr(sp + 1) != *helo) return std::nullopt;
-  return result_from_name(v->substr(0, sp));
+  if (sp == std::string_view::npos) return std::nullopt;
+  // S values pass clean_text (control bytes become '?', long ones are cut):
+  // compare with what we would have stored for this greeting.
+  std::string result(v->substr(0, sp));
+  if (*v != clean_text(result + " " + std::string(*helo))) return std::nullopt;
+  return result_from_name(result);
 }
 
 Verdict answer(const Context& ctx, Result r) {
