@@ -12,9 +12,11 @@
 #include <map>
 #include <set>
 
+#include "cdb_cmd.h"
 #include "control.h"
 #include "escape.h"
 #include "file.h"
+#include "listfile.h"
 #include "patch_settings.h"
 #include "plugin.h"
 #include "smtpplugins.h"
@@ -584,6 +586,31 @@ void check_plugin_settings(const Control& control, Report& report) {
 
 }  // namespace
 
+namespace {
+
+// Compiled lists (spp-conf cdb): the checks read only control/<name>.cdb
+// when it exists, so a text file edited after the build is not in force.
+void check_compiled_lists(const Control& control, Report& report) {
+  Deps deps;
+  for (const char* const* n = compilable_lists(); *n; ++n) {
+    std::string text = control.path(*n), cdb = compiled_path(control, *n), error;
+    struct stat ts, cs;
+    if (stat(cdb.c_str(), &cs) != 0) continue;
+    if (probe_compiled(deps, cdb, error) == Lookup::error) {
+      report(Severity::error, cdb, error.substr(error.find(": ") + 2) + " (the checks apply their fail mode); run spp-conf cdb " + *n);
+      continue;
+    }
+    if (stat(text.c_str(), &ts) != 0)
+      report(Severity::warning, cdb, std::string("in force, but its source ") + text + " is gone");
+    else if (ts.st_mtim.tv_sec > cs.st_mtim.tv_sec ||
+             (ts.st_mtim.tv_sec == cs.st_mtim.tv_sec && ts.st_mtim.tv_nsec > cs.st_mtim.tv_nsec))
+      report(Severity::warning, text,
+             std::string("newer than ") + cdb + ": the checks read only the cdb; run spp-conf cdb " + *n);
+  }
+}
+
+}  // namespace
+
 int check_config(const Paths& paths, const Env& env) {
   if (!control_dir_exists(paths)) {
     fatal("no control directory at " + paths.qmaildir + "/control (set QMAILDIR to the qmail home)");
@@ -599,6 +626,7 @@ int check_config(const Paths& paths, const Env& env) {
   else if (!err)
     check_options(where, options, report);
   check_plugin_settings(control, report);
+  check_compiled_lists(control, report);
   std::printf("%zu error(s), %zu warning(s)\n", report.errors, report.warnings);
   return report.errors ? exitcode::bad_input : exitcode::ok;
 }

@@ -43,6 +43,7 @@ struct Result {
   Match match = Match::none;
   bool blackhole = false;
   std::string list;  // the deciding file, for the log
+  std::string error; // a compiled list (cdb) failed to answer: no verdict
 };
 
 /// Reads the four lists through deps and the two switches.

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include "addrlist.h"
+#include "listfile.h"
 #include "log.h"
 #include "text.h"
 #include "wildmat.h"
@@ -133,6 +134,10 @@ void apply_mode(Config& config, std::optional<std::string_view> mode) {
   }
 }
 
+namespace {
+Config& finish(const Control& control, Deps& deps, Config& config, std::vector<std::string>& warnings);
+}  // namespace
+
 Config load_config(const Control& control, const Env& env, Deps& deps, std::vector<std::string>& warnings) {
   Config config;
   apply_mode(config, mode_value(control, env));
@@ -142,6 +147,18 @@ Config load_config(const Control& control, const Env& env, Deps& deps, std::vect
   config.bareip = read_flag(control, kBareIp, warnings);
   config.fqdn = read_flag(control, kFqdn, warnings);
   if (config.list) {
+    std::string cdb = compiled_path(control, "badhelo"), error;
+    switch (probe_compiled(deps, cdb, error)) {
+      case Lookup::found:
+        config.compiled = [&deps, cdb](std::string_view key) { return deps.cdb_find(cdb, key); };
+        return finish(control, deps, config, warnings);
+      case Lookup::error:
+        config.error = error;
+        config.list = false;
+        return finish(control, deps, config, warnings);
+      case Lookup::missing:
+        break;
+    }
     Lines l = deps.read_lines(control.path("badhelo"), kMaxLine);
     if (l.status == Lookup::error) config.error = "unable to read " + control.path("badhelo") + ": " + l.error;
     if (l.status != Lookup::found) config.list = false;
@@ -154,6 +171,12 @@ Config load_config(const Control& control, const Env& env, Deps& deps, std::vect
       if (line[0] == '!' || has_meta(line)) config.patterns.push_back(line);
     }
   }
+  return finish(control, deps, config, warnings);
+}
+
+namespace {
+
+Config& finish(const Control& control, Deps& deps, Config& config, std::vector<std::string>& warnings) {
   if (config.self) {
     for (const char* name : {"me", "locals", "rcpthosts"}) {
       Lines l = deps.read_lines(control.path(name));
@@ -166,28 +189,54 @@ Config load_config(const Control& control, const Env& env, Deps& deps, std::vect
   return config;
 }
 
+}  // namespace
+
+CdbRecords cdb_records(const std::vector<std::string>& lines) {
+  CdbRecords out;
+  std::vector<std::string> patterns;
+  for (const auto& line : lines) {
+    if (line.size() > 1 && line.back() == '!' && line.front() != '!') {
+      out.emplace_back(lower_ascii(std::string_view(line).substr(0, line.size() - 1)), "!");
+      continue;
+    }
+    out.emplace_back(lower_ascii(line), "");
+    if (line[0] == '!' || has_meta(line)) patterns.push_back(line);
+  }
+  for (auto& r : pattern_index_records(patterns)) out.push_back(std::move(r));
+  return out;
+}
+
 Decision decide(const Config& config, std::optional<std::string_view> helo, const Client& client) {
   Decision d;
   if (!helo) {
-    if (config.require_seen) d = {Result::missing, "no HELO/EHLO", {}};
+    if (config.require_seen) d = {Result::missing, "no HELO/EHLO", {}, {}};
     return d;
   }
   std::string low = lower_ascii(*helo);
-  if (config.list) {
-    if (config.passes.count(low)) return {Result::whitelisted, "name! in badhelo", {}};
-    if (config.exact.count(low)) return {Result::listed, "in badhelo", {}};
+  if (config.list && config.compiled) {
+    std::string error;
+    // Index keys start with an LF; no greeting does (qmail-smtpd reads lines).
+    CdbResult r = low.empty() || low[0] != '\n' ? config.compiled(low) : CdbResult{Lookup::missing, "", ""};
+    if (r.status == Lookup::found) return {r.value == "!" ? Result::whitelisted : Result::listed, r.value == "!" ? "name! in badhelo" : "in badhelo", {}, {}};
+    if (r.status == Lookup::error) error = r.error.empty() ? "badhelo.cdb lookup failed" : r.error;
+    bool hit = error.empty() && match_pattern_index(*helo, config.compiled, &error);
+    if (!error.empty()) return {Result::ok, "", {}, "unable to read badhelo.cdb: " + error};
+    if (hit) return {Result::listed, "a badhelo pattern", {}, {}};
+  } else if (config.list) {
+    if (config.passes.count(low)) return {Result::whitelisted, "name! in badhelo", {}, {}};
+    if (config.exact.count(low)) return {Result::listed, "in badhelo", {}, {}};
     if (!config.patterns.empty() && match_pattern_list(*helo, config.patterns))
-      return {Result::listed, "a badhelo pattern", {}};
+      return {Result::listed, "a badhelo pattern", {}, {}};
   }
-  if (config.require_arg && helo->empty()) return {Result::missing, "empty HELO/EHLO", {}};
+  if (config.require_arg && helo->empty()) return {Result::missing, "empty HELO/EHLO", {}, {}};
   if (config.equal) {
     std::string host = client.host && !client.host->empty() ? lower_ascii(*client.host) : "unknown";
-    if (low != host) return {Result::mismatch, "not the client's host name " + host, {}};
+    if (low != host) return {Result::mismatch, "not the client's host name " + host, {}, {}};
   }
   auto literal = literal_ip(*helo);
   auto bare = canonical_ip(*helo);
-  if (config.bareip && bare) return {Result::bareip, "an IP address without brackets", {}};
-  if (config.fqdn && !literal && !bare && !is_fqdn(*helo)) return {Result::notfqdn, "not a fully qualified name", {}};
+  if (config.bareip && bare) return {Result::bareip, "an IP address without brackets", {}, {}};
+  if (config.fqdn && !literal && !bare && !is_fqdn(*helo)) return {Result::notfqdn, "not a fully qualified name", {}, {}};
   if (config.self) {
     auto client_ip = canonical_ip(client.ip);
     bool from_me = client_ip && (client_ip->rfind("127.", 0) == 0 || *client_ip == "::1");
@@ -196,9 +245,9 @@ Decision decide(const Config& config, std::optional<std::string_view> helo, cons
     if (!from_me) {
       if (auto claimed = literal ? literal : bare) {
         for (const auto& a : client.my_addresses)
-          if (canonical_ip(a) == claimed) return {Result::self, "my address " + *claimed, {}};
+          if (canonical_ip(a) == claimed) return {Result::self, "my address " + *claimed, {}, {}};
       } else if (config.own_names.count(strip_dot(low)) || client.in_morercpthosts) {
-        return {Result::self, "my own name", {}};
+        return {Result::self, "my own name", {}, {}};
       }
     }
   }
@@ -210,7 +259,7 @@ Decision decide(const Config& config, std::optional<std::string_view> helo, cons
     if (size_t at = name.rfind('@'); at != std::string::npos) name = name.substr(at + 1);
     if (literal) return d;
     name = strip_dot(name);
-    if (!valid_name(name)) return {Result::nodns, "not a name DNS can hold", {}};
+    if (!valid_name(name)) return {Result::nodns, "not a name DNS can hold", {}, {}};
     d.dns_name = name;
   }
   return d;
@@ -286,6 +335,12 @@ Verdict run(const Context& ctx) {
     }
   }
   Decision d = decide(config, helo, client);
+  if (!d.error.empty()) {
+    log::warn(client_text + ": " + d.error + (ctx.fail_mode() == FailMode::open ? "; no opinion" : "; answering 451"));
+    if (store_only) return out;
+    out.append(ctx.fail_verdict());
+    return out;
+  }
   std::string detail;
   if (d.dns_name) {
     auto answers = ctx.deps.dns().resolve(build_queries(config.dns, *d.dns_name), config.timeout_ms);

@@ -26,12 +26,14 @@
 // opinion (helofailclosed=1: 451 at RCPT). Never a 5xx for our own failure.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
+#include "addrlist.h"
 #include "plugin.h"
 
 namespace spp::helocheck {
@@ -68,6 +70,9 @@ struct Config {
   std::unordered_set<std::string> passes;       // "name!" lines, lower case, without '!'
   std::vector<std::string> patterns;            // wildmat lines, '!' exceptions kept
   std::unordered_set<std::string> own_names;    // me, locals, rcpthosts (heloself), lower case
+  /// badhelo.cdb (spp-conf cdb badhelo) in place of the text file: keys as
+  /// cdb_records writes them.
+  std::function<CdbResult(std::string_view)> compiled;
   std::string error;                            // badhelo unreadable
   bool active() const { return list || require_seen || require_arg || equal || dns || self || bareip || fqdn; }
 };
@@ -85,6 +90,7 @@ struct Decision {
   Result result = Result::ok;
   std::string why;                      // for the log
   std::optional<std::string> dns_name;  // set: ask DNS, the result comes from evaluate()
+  std::string error;                    // badhelo.cdb failed to answer: no verdict
 };
 
 Config load_config(const Control& control, const Env& env, Deps& deps, std::vector<std::string>& warnings);
@@ -100,6 +106,10 @@ Decision decide(const Config& config, std::optional<std::string_view> helo, cons
 std::vector<Query> build_queries(char mode, const std::string& name);
 /// Pure: any record passes; else a failure is dnserror; else nodns.
 Result evaluate(const std::vector<Answer>& answers);
+
+/// What `spp-conf cdb badhelo` stores: exact names lower case (value ""),
+/// "name!" lines as the name (value "!"), the wildmat lines' trigram index.
+CdbRecords cdb_records(const std::vector<std::string>& lines);
 
 /// Helpers, exposed for the tests.
 bool is_ip_address(std::string_view text);
