@@ -4,12 +4,15 @@
 // scripted answers, and the check around it (marker at HELO/MAIL, refusal at
 // RCPT, fail mode) over FakeDeps. The c-ares resolver against knot:
 // tests/helocheck-dns.test; through spp-conf test: tests/helocheck.test.
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "fakes/fake_deps.h"
 #include "helocheck/helocheck.h"
 #include "testutil.h"
+#include "text.h"
 // check.h last: its macros clash with the C++ standard headers.
 #include <check.h>
 
@@ -124,6 +127,31 @@ START_TEST(test_decide) {
   auto d = helocheck::decide(c, row.helo ? std::optional<std::string_view>(row.helo) : std::nullopt, client);
   ck_assert_msg(d.result == row.want, "%s: got %s", row.name, helocheck::result_name(d.result));
   ck_assert_msg(d.dns_name.has_value() == row.asks_dns, "%s: asks DNS", row.name);
+}
+END_TEST
+
+
+// badhelo.cdb (spp-conf cdb badhelo): the decide rows that read badhelo give
+// the same result from the compiled form.
+START_TEST(test_decide_compiled) {
+  auto row = decide_rows[_i];
+  helocheck::Config c = config_with(row.mode, row.badhelo);
+  if (!c.list) return;
+  std::vector<std::string> lines;
+  for (auto l : split_lines(row.badhelo)) lines.emplace_back(l);
+  auto db = std::make_shared<std::map<std::string, std::string>>();
+  for (auto& [k, v] : helocheck::cdb_records(lines)) db->emplace(k, v);
+  c.exact.clear(), c.passes.clear(), c.patterns.clear();
+  c.compiled = [db](std::string_view key) {
+    auto it = db->find(std::string(key));
+    return it == db->end() ? CdbResult{Lookup::missing, "", ""} : CdbResult{Lookup::found, it->second, ""};
+  };
+  helocheck::Client client{row.host ? std::optional<std::string_view>(row.host) : std::nullopt, "192.0.2.7", {}, false};
+  auto d = helocheck::decide(c, row.helo ? std::optional<std::string_view>(row.helo) : std::nullopt, client);
+  ck_assert_msg(d.result == row.want, "%s (cdb): got %s", row.name, helocheck::result_name(d.result));
+  c.compiled = [](std::string_view) { return CdbResult{Lookup::error, "", "corrupt cdb"}; };
+  d = helocheck::decide(c, row.helo ? std::optional<std::string_view>(row.helo) : std::nullopt, client);
+  if (row.helo) ck_assert_msg(!d.error.empty() && !helocheck::refuses(d.result), "%s: a broken cdb refuses", row.name);
 }
 END_TEST
 
@@ -361,6 +389,7 @@ int main() {
   TCase* tc = tcase_create("helocheck");
   tcase_add_loop_test(tc, test_modes, 0, sizeof mode_rows / sizeof mode_rows[0]);
   tcase_add_loop_test(tc, test_decide, 0, sizeof decide_rows / sizeof decide_rows[0]);
+  tcase_add_loop_test(tc, test_decide_compiled, 0, sizeof decide_rows / sizeof decide_rows[0]);
   tcase_add_loop_test(tc, test_switches, 0, sizeof switch_rows / sizeof switch_rows[0]);
   tcase_add_loop_test(tc, test_evaluate, 0, sizeof eval_rows / sizeof eval_rows[0]);
   tcase_add_test(tc, test_queries);
