@@ -128,6 +128,9 @@ struct Check {
   Verdict (*run)(const Context&);
   /// Reads the settings as run() would and collects every complaint (spp-conf check).
   void (*lint)(const Control&, std::vector<std::string>& warnings) = nullptr;
+  /// It answers O to grant relaying: qmail-spp honours that only at RCPT,
+  /// so spp-conf check reports its own entry in any other section as an error.
+  bool grants_relay = false;
 
   unsigned hooks() const;               // Hook bits where the check acts
   const HookUse* use(Hook hook) const;  // nullptr when it does not act there

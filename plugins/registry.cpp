@@ -14,7 +14,8 @@
   X(badrcptto)        \
   X(maxrecipients)    \
   X(authsender)       \
-  X(mfdnscheck)
+  X(mfdnscheck)       \
+  X(relay)
 
 namespace spp {
 

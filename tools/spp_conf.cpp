@@ -399,7 +399,11 @@ void diagnose_ours(std::string_view name, char section, size_t no, SeenChecks& o
     std::string where;
     for (const auto& u : c->uses)
       if (u.alone) where += (where.empty() ? "[" : ", [") + std::string(u.hook == Hook::connect ? "connection" : hook_name(u.hook)) + "]";
-    if (!use)
+    if (!use && c->grants_relay)
+      out.push_back({Severity::error, no, "spp-" + std::string(name) + " under [" + sect +
+                     "]: its O grants relaying only under [rcpt]; here it would skip qmail's own checks "
+                     "(badmailfrom at MAIL): list it under [rcpt]"});
+    else if (!use)
       out.push_back({Severity::warning, no, "spp-" + std::string(name) + " does nothing useful under [" + sect +
                      "]: list it under " + where});
     else if (!use->alone)
