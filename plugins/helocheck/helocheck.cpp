@@ -326,15 +326,25 @@ Verdict run(const Context& ctx) {
   }
   if (!config.active()) return out;
   Client client{ctx.env.get("TCPREMOTEHOST"), ip ? *ip : std::string_view(), {}, false};
-  if (config.self) {
+  // My addresses only when they can matter: the greeting is an address, or
+  // it names me and the client might be this host (getifaddrs is a netlink
+  // round trip, on every HELO otherwise).
+  auto add_my_addresses = [&] {
     if (auto local = ctx.env.get("TCPLOCALIP")) client.my_addresses.emplace_back(*local);
     for (auto& a : ctx.deps.local_addresses()) client.my_addresses.push_back(std::move(a));
+  };
+  if (config.self) {
+    if (helo && (literal_ip(*helo) || canonical_ip(*helo))) add_my_addresses();
     if (helo && !helo->empty() && helo->front() != '[') {
       CdbResult r = ctx.deps.cdb_find(ctx.control.path("morercpthosts.cdb"), strip_dot(lower_ascii(*helo)));
       client.in_morercpthosts = r.status == Lookup::found;
     }
   }
   Decision d = decide(config, helo, client);
+  if (d.result == Result::self && client.my_addresses.empty()) {
+    add_my_addresses();  // my name: unless the client is this host
+    d = decide(config, helo, client);
+  }
   if (!d.error.empty()) {
     log::warn(client_text + ": " + d.error + (ctx.fail_mode() == FailMode::open ? "; no opinion" : "; answering 451"));
     if (store_only) return out;
