@@ -577,7 +577,8 @@ void check_options(const std::string& where, const std::string& content, Report&
 void check_plugin_settings(const Control& control, Report& report) {
   for (const auto& check : registry()) {
     for (const SettingSpec& s : check.settings) {
-      Lines file = control.lines(s.name);
+      // Read as the check reads it (lists: 64 KiB lines, not qmail's 1000).
+      Lines file = read_control_lines(control.path(s.name), s.max_line ? s.max_line : 1000);
       if (file.status == Lookup::error) report(Severity::error, control.path(s.name), file.error);
     }
     std::vector<std::string> complaints;
@@ -673,7 +674,7 @@ int show_settings(const Paths& paths, const Env& env) {
                 check.fail_knob ? (std::string(" (") + check.fail_knob + ")").c_str() : "");
     for (const SettingSpec& s : check.settings) {
       if (s.list) {
-        Lines file = control.lines(s.name);
+        Lines file = read_control_lines(control.path(s.name), s.max_line ? s.max_line : 1000);
         if (file.status == Lookup::error)
           std::printf("  %s: unreadable: %s\n", s.name, file.error.c_str());
         else if (file.status == Lookup::missing || file.lines.empty())

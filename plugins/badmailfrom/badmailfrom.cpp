@@ -9,10 +9,10 @@ namespace spp::badmailfrom {
 namespace {
 
 constexpr SettingSpec kSettings[] = {
-    {"badmailfrom", "", "", "refused senders: address, @domain, .domain, wildmat, !exception, ?addr, @dom+, @dom-, @dom=, ~host", true},
-    {"badmailpatterns", "", "", "refused senders, the same syntax in a second file (H-Sphere, older spamcontrol)", true},
-    {"badmailfrom-unknown", "", "", "sender domains refused when the client has no host name (TCPREMOTEHOST)", true},
-    {"blackholedsender", "", "", "senders whose connection is dropped at MAIL without a reply", true},
+    {"badmailfrom", "", "", "refused senders: address, @domain, .domain, wildmat, !exception, ?addr, @dom+, @dom-, @dom=, ~host", true, false, kListMaxLine},
+    {"badmailpatterns", "", "", "refused senders, the same syntax in a second file (H-Sphere, older spamcontrol)", true, false, kListMaxLine},
+    {"badmailfrom-unknown", "", "", "sender domains refused when the client has no host name (TCPREMOTEHOST)", true, false, kListMaxLine},
+    {"blackholedsender", "", "", "senders whose connection is dropped at MAIL without a reply", true, false, kListMaxLine},
     {"lowercase", "LOWERCASE", "0", "1: lower-case the sender before the wildmat pass"},
     {"splithorizon", "SPLITHORIZON", "0", "1: do not check relaying or authenticated clients"},
     {"badmailfromfailclosed", "BADMAILFROMFAILCLOSED", "1", "1: an unreadable list answers 451; 0: no opinion"},

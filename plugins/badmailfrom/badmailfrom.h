@@ -27,7 +27,7 @@ namespace spp::badmailfrom {
 
 constexpr const char* kMarker = "SPP_BADMAILFROM";  // "<match> <sender>": the verdict for that sender
 constexpr const char* kReply = "sorry, your envelope sender is in my badmailfrom list";
-constexpr size_t kMaxLine = 65536;  // qmail has no limit; we refuse only absurd lines
+constexpr size_t kMaxLine = kListMaxLine;  // qmail has no limit; we refuse only absurd lines
 
 struct Config {
   AddressList refused;     // badmailfrom + badmailpatterns

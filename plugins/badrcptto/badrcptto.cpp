@@ -9,8 +9,8 @@ namespace spp::badrcptto {
 namespace {
 
 constexpr SettingSpec kSettings[] = {
-    {"badrcptto", "", "", "refused recipients: address, @domain, .domain, wildmat, !exception", true},
-    {"badrcptpatterns", "", "", "refused recipients, the same syntax in a second file (H-Sphere, older spamcontrol)", true},
+    {"badrcptto", "", "", "refused recipients: address, @domain, .domain, wildmat, !exception", true, false, kListMaxLine},
+    {"badrcptpatterns", "", "", "refused recipients, the same syntax in a second file (H-Sphere, older spamcontrol)", true, false, kListMaxLine},
     {"lowercase", "LOWERCASE", "0", "1: lower-case the address before the wildmat pass"},
     {"badrcpttofailclosed", "BADRCPTTOFAILCLOSED", "1", "1: an unreadable list answers 451; 0: no opinion"},
 };

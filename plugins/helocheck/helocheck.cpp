@@ -15,7 +15,7 @@ namespace spp::helocheck {
 namespace {
 
 constexpr SettingSpec kSettings[] = {
-    {"badhelo", "", "", "refused HELO/EHLO names: exact (any case), name! (passes, no DNS), wildmat, !exception", true},
+    {"badhelo", "", "", "refused HELO/EHLO names: exact (any case), name! (passes, no DNS), wildmat, !exception", true, false, kListMaxLine},
     {"helocheck", "HELOCHECK", "", "spamcontrol's HELOCHECK: '' badhelo only, ! . = A M, off; env set even empty wins"},
     {"stricthelocheck", "STRICTHELOCHECK", "0", "1: refuse a client that sent no (or an empty) HELO/EHLO"},
     {"helodnscheck", "HELODNSCHECK", "0", "1: the HELO name must have an A or AAAA record (HELOCHECK=A)"},
@@ -179,7 +179,7 @@ namespace {
 Config& finish(const Control& control, Deps& deps, Config& config, std::vector<std::string>& warnings) {
   if (config.self) {
     for (const char* name : {"me", "locals", "rcpthosts"}) {
-      Lines l = deps.read_lines(control.path(name));
+      Lines l = deps.read_lines(control.path(name), kListMaxLine);
       if (l.status == Lookup::error) warnings.push_back("unable to read " + control.path(name) + ": " + l.error);
       for (const auto& n : l.lines)
         if (n[0] != '.') config.own_names.insert(strip_dot(lower_ascii(n)));

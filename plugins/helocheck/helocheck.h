@@ -40,7 +40,7 @@ namespace spp::helocheck {
 
 constexpr const char* kMarker = "SPP_HELO";  // "<result> <helo>", or "<result>" when no HELO was sent
 constexpr const char* kReply = "sorry, invalid HELO/EHLO greeting";
-constexpr size_t kMaxLine = 65536;
+constexpr size_t kMaxLine = kListMaxLine;
 
 enum class Result {
   ok,           // nothing against it

@@ -9,7 +9,7 @@ namespace {
 
 constexpr SettingSpec kSettings[] = {
     {"mfdnscheck", "MFDNSCHECK", "0", "1: the sender's domain must have an MX, A or AAAA record"},
-    {"nomfdnscheck", "", "", "senders not checked: addresses or @domain", true},
+    {"nomfdnscheck", "", "", "senders not checked: addresses or @domain", true, false, kListMaxLine},
     {"mfdnstimeout", "MFDNSTIMEOUT", "10", "seconds for the lookups together (1-300)"},
     {"mfdnsfailclosed", "MFDNSFAILCLOSED", "0", "1: a failed lookup answers 451; 0: no opinion"},
 };
@@ -39,7 +39,7 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
   Config config;
   config.enabled = read_flag(control, kSettings[0], warnings);
   if (!config.enabled) return config;
-  Lines l = deps.read_lines(control.path("nomfdnscheck"));
+  Lines l = deps.read_lines(control.path("nomfdnscheck"), kListMaxLine);
   if (l.status == Lookup::error)
     warnings.push_back("unable to read " + control.path("nomfdnscheck") + ": " + l.error + "; no exemptions");
   for (const auto& e : l.lines) config.exempt.push_back(lower_ascii(e));

@@ -15,9 +15,9 @@ namespace spp::relay {
 namespace {
 
 constexpr SettingSpec kSettings[] = {
-    {"relayclients", "", "", "client IPs allowed to relay: exact, prefix ending in . or :, CIDR, wildmat", true},
-    {"relaydomains", "", "", "client host names (TCPREMOTEHOST) allowed to relay: exact, .domain, wildmat", true},
-    {"relaymailfrom", "", "", "senders allowed to relay (forgeable): address, @domain, .domain, wildmat", true},
+    {"relayclients", "", "", "client IPs allowed to relay: exact, prefix ending in . or :, CIDR, wildmat", true, false, kListMaxLine},
+    {"relaydomains", "", "", "client host names (TCPREMOTEHOST) allowed to relay: exact, .domain, wildmat", true, false, kListMaxLine},
+    {"relaymailfrom", "", "", "senders allowed to relay (forgeable): address, @domain, .domain, wildmat", true, false, kListMaxLine},
     {"relayfailclosed", "RELAYFAILCLOSED", "1", "1: an unreadable relay list answers 451; 0: no opinion"},
 };
 
@@ -74,14 +74,14 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
   (void)warnings;
   Config config;
   for (const char* name : {"relayclients", "relaydomains"}) {
-    Lines l = deps.read_lines(control.path(name));
+    Lines l = deps.read_lines(control.path(name), kListMaxLine);
     if (l.status == Lookup::error && config.error.empty())
       config.error = "unable to read " + control.path(name) + ": " + l.error;
     auto& into = std::string_view(name) == "relayclients" ? config.clients : config.domains;
     for (auto& line : l.lines) into.push_back(std::move(line));
   }
   std::string error;
-  load_address_list(control, deps, "relaymailfrom", false, config.senders, error, 65536);
+  load_address_list(control, deps, "relaymailfrom", false, config.senders, error, kListMaxLine);
   if (!error.empty() && config.error.empty()) config.error = error;
   return config;
 }
