@@ -97,8 +97,12 @@ Verdict run(const Context& ctx) {
   auto sender = ctx.env.mail_from();
   if (!sender || sender->empty() || ctx.env.trusted_client()) return Verdict::no_opinion();
   bool at_mail = ctx.hook == Hook::mail;  // spp-mfdnscheck alone acts as at RCPT
-  if (!at_mail)
-    if (auto r = read_marker(ctx.env, *sender)) return answer(ctx, *r);
+  if (auto r = read_marker(ctx.env, *sender)) {
+    if (!at_mail) return answer(ctx, *r);
+    // A new MAIL with the sender this connection already looked up (after
+    // RSET, or a retry): the answer stands; a failed lookup is asked again.
+    if (*r != Result::dns_error) return Verdict::no_opinion();
+  }
   // A badmailfrom ?addr whitelist skips this check too (spamcontrol).
   if (auto w = ctx.env.get("SPP_BADMAILFROM"); w && *w == "whitelisted " + std::string(*sender))
     return Verdict::no_opinion();
