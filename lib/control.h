@@ -45,7 +45,14 @@ struct SettingSpec {
   const char* about;     // one line
   bool list = false;     // a list file (one entry per line), not a single value
   bool secret = false;   // never shown (spp-conf show says how many lines, not what)
+  /// The longest line the check accepts in this list (0: qmail's 1000);
+  /// spp-conf check and show read the file with the same limit.
+  size_t max_line = 0;
 };
+
+/// The line limit of the address and name lists (badmailfrom, badhelo, ...):
+/// qmail has none; we refuse only absurd lines.
+constexpr size_t kListMaxLine = 65536;
 
 using Warnings = std::vector<std::string>;
 

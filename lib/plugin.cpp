@@ -1,5 +1,9 @@
 #include "plugin.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -103,6 +107,24 @@ Lines Deps::read_lines(const std::string& path, size_t max_line) { return read_c
 
 int Deps::read_file(const std::string& path, std::string& out, size_t max_bytes) {
   return spp::read_file(path, out, max_bytes);
+}
+
+std::vector<std::string> Deps::local_addresses() {
+  std::vector<std::string> out;
+  struct ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (struct ifaddrs* i = list; i; i = i->ifa_next) {
+    if (!i->ifa_addr) continue;
+    char buf[INET6_ADDRSTRLEN];
+    const void* addr = nullptr;
+    if (i->ifa_addr->sa_family == AF_INET)
+      addr = &reinterpret_cast<const struct sockaddr_in*>(i->ifa_addr)->sin_addr;
+    else if (i->ifa_addr->sa_family == AF_INET6)
+      addr = &reinterpret_cast<const struct sockaddr_in6*>(i->ifa_addr)->sin6_addr;
+    if (addr && inet_ntop(i->ifa_addr->sa_family, addr, buf, sizeof buf)) out.emplace_back(buf);
+  }
+  freeifaddrs(list);
+  return out;
 }
 
 CdbResult Deps::cdb_find(const std::string& path, std::string_view key) {

@@ -95,6 +95,9 @@ class Deps {
   /// at most max_bytes, all within timeout_ms. 0 or an errno value (ETIMEDOUT).
   virtual int unix_request(const std::string& path, std::string_view request, std::string& reply,
                            int timeout_ms, size_t max_bytes = 4096);
+  /// This host's interface addresses as text ("192.0.2.1", "2001:db8::1"),
+  /// from getifaddrs (netlink, no NSS); empty when they cannot be listed.
+  virtual std::vector<std::string> local_addresses();
 
  private:
   std::unique_ptr<Resolver> dns_;
@@ -147,6 +150,9 @@ struct Check {
   Verdict (*run)(const Context&);
   /// Reads the settings as run() would and collects every complaint (spp-conf check).
   void (*lint)(const Control&, std::vector<std::string>& warnings) = nullptr;
+  /// It answers O to grant relaying: qmail-spp honours that only at RCPT,
+  /// so spp-conf check reports its own entry in any other section as an error.
+  bool grants_relay = false;
 
   unsigned hooks() const;               // Hook bits where the check acts
   const HookUse* use(Hook hook) const;  // nullptr when it does not act there

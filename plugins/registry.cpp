@@ -9,6 +9,7 @@
   X(rbl)              \
   X(tarpit)           \
   X(srs)              \
+  X(helocheck)        \
   X(badmailfrom)      \
   X(badrcptto)        \
   X(maxrecipients)    \
@@ -16,7 +17,8 @@
   X(mfdnscheck)       \
   X(chkuser)          \
   X(quota)            \
-  X(spf)
+  X(spf)              \
+  X(relay)
 
 namespace spp {
 

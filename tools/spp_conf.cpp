@@ -12,9 +12,11 @@
 #include <map>
 #include <set>
 
+#include "cdb_cmd.h"
 #include "control.h"
 #include "escape.h"
 #include "file.h"
+#include "listfile.h"
 #include "patch_settings.h"
 #include "scanq_config.h"
 #include "plugin.h"
@@ -400,7 +402,11 @@ void diagnose_ours(std::string_view name, char section, size_t no, SeenChecks& o
     std::string where;
     for (const auto& u : c->uses)
       if (u.alone) where += (where.empty() ? "[" : ", [") + std::string(u.hook == Hook::connect ? "connection" : hook_name(u.hook)) + "]";
-    if (!use)
+    if (!use && c->grants_relay)
+      out.push_back({Severity::error, no, "spp-" + std::string(name) + " under [" + sect +
+                     "]: its O grants relaying only under [rcpt]; here it would skip qmail's own checks "
+                     "(badmailfrom at MAIL): list it under [rcpt]"});
+    else if (!use)
       out.push_back({Severity::warning, no, "spp-" + std::string(name) + " does nothing useful under [" + sect +
                      "]: list it under " + where});
     else if (!use->alone)
@@ -574,7 +580,8 @@ void check_options(const std::string& where, const std::string& content, Report&
 void check_plugin_settings(const Control& control, Report& report) {
   for (const auto& check : registry()) {
     for (const SettingSpec& s : check.settings) {
-      Lines file = control.lines(s.name);
+      // Read as the check reads it (lists: 64 KiB lines, not qmail's 1000).
+      Lines file = read_control_lines(control.path(s.name), s.max_line ? s.max_line : 1000);
       if (file.status == Lookup::error) report(Severity::error, control.path(s.name), file.error);
     }
     std::vector<std::string> complaints;
@@ -586,6 +593,31 @@ void check_plugin_settings(const Control& control, Report& report) {
   std::vector<std::string> complaints;
   scanq::lint(control, complaints);
   for (const auto& c : complaints) report(Severity::error, "qmail-scanq", c);
+}
+
+}  // namespace
+
+namespace {
+
+// Compiled lists (spp-conf cdb): the checks read only control/<name>.cdb
+// when it exists, so a text file edited after the build is not in force.
+void check_compiled_lists(const Control& control, Report& report) {
+  Deps deps;
+  for (const char* const* n = compilable_lists(); *n; ++n) {
+    std::string text = control.path(*n), cdb = compiled_path(control, *n), error;
+    struct stat ts, cs;
+    if (stat(cdb.c_str(), &cs) != 0) continue;
+    if (probe_compiled(deps, cdb, error) == Lookup::error) {
+      report(Severity::error, cdb, error.substr(error.find(": ") + 2) + " (the checks apply their fail mode); run spp-conf cdb " + *n);
+      continue;
+    }
+    if (stat(text.c_str(), &ts) != 0)
+      report(Severity::warning, cdb, std::string("in force, but its source ") + text + " is gone");
+    else if (ts.st_mtim.tv_sec > cs.st_mtim.tv_sec ||
+             (ts.st_mtim.tv_sec == cs.st_mtim.tv_sec && ts.st_mtim.tv_nsec > cs.st_mtim.tv_nsec))
+      report(Severity::warning, text,
+             std::string("newer than ") + cdb + ": the checks read only the cdb; run spp-conf cdb " + *n);
+  }
 }
 
 }  // namespace
@@ -605,6 +637,7 @@ int check_config(const Paths& paths, const Env& env) {
   else if (!err)
     check_options(where, options, report);
   check_plugin_settings(control, report);
+  check_compiled_lists(control, report);
   std::printf("%zu error(s), %zu warning(s)\n", report.errors, report.warnings);
   return report.errors ? exitcode::bad_input : exitcode::ok;
 }
@@ -660,7 +693,7 @@ namespace {
 void show_specs(const Control& control, std::span<const SettingSpec> specs) {
     for (const SettingSpec& s : specs) {
       if (s.list) {
-        Lines file = control.lines(s.name);
+        Lines file = read_control_lines(control.path(s.name), s.max_line ? s.max_line : 1000);
         if (file.status == Lookup::error)
           std::printf("  %s: unreadable: %s\n", s.name, file.error.c_str());
         else if (file.status == Lookup::missing || file.lines.empty())

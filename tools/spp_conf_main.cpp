@@ -9,6 +9,7 @@
 
 #include "sim/sim.h"
 #include "spp_conf.h"
+#include "cdb_cmd.h"
 #include "srs_cmd.h"
 
 using namespace spp::conf;
@@ -20,6 +21,7 @@ static const char kUsage[] =
     "       spp-conf -i -p plugin                                 check and fix permissions\n"
     "       spp-conf list | check | show | test [options]          see spp-conf(8)\n"
     "       spp-conf srs newsecret | forward SENDER | reverse ADDRESS   SRS secrets and addresses\n"
+    "       spp-conf cdb LIST...          compile big lists (badmailfrom, badrcptto, badhelo, ...) to LIST.cdb\n"
     "  plugin: relative to the plugin directory ($SPP_PLUGINDIR), or an absolute path\n"
     "  category: connection, helo, mail, rcpt, data, auth\n"
     "  files: $QMAILDIR (qmail home), $SPPCONFFILE (default control/smtpplugins)\n";
@@ -99,6 +101,7 @@ int main(int argc, char** argv, char** envp) {
     if (cmd == "show") return argc == 2 ? show_settings(paths, env) : usage("show takes no arguments");
     if (cmd == "test") return cmd_test(argc - 1, argv + 1);
     if (cmd == "srs") return cmd_srs(argc - 1, argv + 1, paths, env);
+    if (cmd == "cdb") return cmd_cdb(argc - 1, argv + 1, paths);
     if (cmd == "help" || cmd == "--help") {
       std::fputs(kUsage, stdout);
       return spp::exitcode::ok;

@@ -11,7 +11,7 @@ constexpr SettingSpec kSettings[] = {
     {"authsender", "AUTHSENDER", "0",
      "1 or domain: authenticated senders use their login, its domain or authsenders entries; "
      "login: the login or authsenders entries only; 0, 2: off"},
-    {"authsenders", "", "", "extra sender addresses per login: \"login: addr, @domain, ...\"", true},
+    {"authsenders", "", "", "extra sender addresses per login: \"login: addr, @domain, ...\"", true, false, kListMaxLine},
     {"authsenderfailclosed", "AUTHSENDERFAILCLOSED", "1", "1: an unreadable authsenders answers 451; 0: no opinion"},
 };
 
@@ -47,7 +47,7 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
   std::string mode = read_choice(control, kSettings[0], {"0", "1", "2", "domain", "login"}, warnings);
   config.mode = mode == "1" || mode == "domain" ? Mode::domain : mode == "login" ? Mode::login : Mode::off;
   if (config.mode == Mode::off) return config;
-  Lines l = deps.read_lines(control.path("authsenders"));
+  Lines l = deps.read_lines(control.path("authsenders"), kListMaxLine);
   if (l.status == Lookup::error) {
     config.error = "unable to read " + control.path("authsenders") + ": " + l.error;
     return config;
@@ -99,7 +99,7 @@ void lint(const Control& control, std::vector<std::string>& warnings) {
   if (!config.error.empty()) warnings.push_back(config.error);
   if (config.mode == Mode::off) {  // the list's problems, even while the check is off
     Config all;
-    parse_authsenders(deps.read_lines(control.path("authsenders")).lines, all, warnings);
+    parse_authsenders(deps.read_lines(control.path("authsenders"), kListMaxLine).lines, all, warnings);
   }
 }
 

@@ -1,5 +1,6 @@
 #include "badmailfrom/badmailfrom.h"
 
+#include "listfile.h"
 #include "log.h"
 #include "text.h"
 
@@ -8,10 +9,10 @@ namespace spp::badmailfrom {
 namespace {
 
 constexpr SettingSpec kSettings[] = {
-    {"badmailfrom", "", "", "refused senders: address, @domain, .domain, wildmat, !exception, ?addr, @dom+, @dom-, @dom=, ~host", true},
-    {"badmailpatterns", "", "", "refused senders, the same syntax in a second file (H-Sphere, older spamcontrol)", true},
-    {"badmailfrom-unknown", "", "", "sender domains refused when the client has no host name (TCPREMOTEHOST)", true},
-    {"blackholedsender", "", "", "senders whose connection is dropped at MAIL without a reply", true},
+    {"badmailfrom", "", "", "refused senders: address, @domain, .domain, wildmat, !exception, ?addr, @dom+, @dom-, @dom=, ~host", true, false, kListMaxLine},
+    {"badmailpatterns", "", "", "refused senders, the same syntax in a second file (H-Sphere, older spamcontrol)", true, false, kListMaxLine},
+    {"badmailfrom-unknown", "", "", "sender domains refused when the client has no host name (TCPREMOTEHOST)", true, false, kListMaxLine},
+    {"blackholedsender", "", "", "senders whose connection is dropped at MAIL without a reply", true, false, kListMaxLine},
     {"lowercase", "LOWERCASE", "0", "1: lower-case the sender before the wildmat pass"},
     {"splithorizon", "SPLITHORIZON", "0", "1: do not check relaying or authenticated clients"},
     {"badmailfromfailclosed", "BADMAILFROMFAILCLOSED", "1", "1: an unreadable list answers 451; 0: no opinion"},
@@ -22,13 +23,14 @@ const SettingSpec& kSplithorizon = kSettings[5];
 // Reads one list into `into`; false (and config.error) when it exists but cannot be read.
 bool read_list(const Control& control, Deps& deps, const char* name, AddressList& into, bool special,
                Config& config, std::vector<std::string>& lines_out) {
-  Lines l = deps.read_lines(control.path(name), kMaxLine);
-  if (l.status == Lookup::error) {
-    if (config.error.empty()) config.error = "unable to read " + control.path(name) + ": " + l.error;
+  // control/<name>.cdb (spp-conf cdb) when it exists, else the text file.
+  std::string error;
+  lines_out.clear();
+  load_address_list(control, deps, name, special, into, error, kMaxLine, &lines_out);
+  if (!error.empty()) {
+    if (config.error.empty()) config.error = error;
     return false;
   }
-  lines_out = std::move(l.lines);
-  into.add(lines_out, special);
   return true;
 }
 
@@ -55,13 +57,13 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
 
 Result decide(const Config& config, std::string_view sender, const Client& client) {
   Result r;
-  r.match = config.blackholed.evaluate(sender, client, config.lowercase);
+  r.match = config.blackholed.evaluate(sender, client, config.lowercase, &r.error);
   if (refuses(r.match)) {
     r.blackhole = true;
     r.list = "blackholedsender";
     return r;
   }
-  r.match = config.refused.evaluate(sender, client, config.lowercase);
+  r.match = config.refused.evaluate(sender, client, config.lowercase, &r.error);
   if (r.match != Match::none) {
     r.list = "badmailfrom";
     return r;
@@ -112,6 +114,11 @@ Verdict run(const Context& ctx) {
   if (config.splithorizon && ctx.env.trusted_client()) return out;
   Client client{ctx.env.relay_client(), ctx.env.get("TCPREMOTEHOST")};
   Result r = decide(config, *sender, client);
+  if (!r.error.empty()) {  // a compiled list failed mid-lookup (a corrupt cdb)
+    log::warn(who(ctx.env) + ": " + r.error + (ctx.fail_mode() == FailMode::open ? "; no opinion" : "; answering 451"));
+    out.append(ctx.fail_verdict());
+    return out;
+  }
   // What a log reader greps for comes first; the client-chosen address last,
   // where the log's length cap may cut it.
   std::string why = std::string(match_name(r.match)) + " in " + r.list + "; sender <" + clean_text(*sender) + ">";

@@ -27,7 +27,7 @@ namespace spp::badmailfrom {
 
 constexpr const char* kMarker = "SPP_BADMAILFROM";  // "<match> <sender>": the verdict for that sender
 constexpr const char* kReply = "sorry, your envelope sender is in my badmailfrom list";
-constexpr size_t kMaxLine = 65536;  // qmail has no limit; we refuse only absurd lines
+constexpr size_t kMaxLine = kListMaxLine;  // qmail has no limit; we refuse only absurd lines
 
 struct Config {
   AddressList refused;     // badmailfrom + badmailpatterns
@@ -43,6 +43,7 @@ struct Result {
   Match match = Match::none;
   bool blackhole = false;
   std::string list;  // the deciding file, for the log
+  std::string error; // a compiled list (cdb) failed to answer: no verdict
 };
 
 /// Reads the four lists through deps and the two switches.

@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "badmailfrom/badmailfrom.h"
@@ -100,6 +102,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         exact = true;
     }
     if (exact && !whitelisted) std::abort();
+  }
+  // The compiled form (spp-conf cdb: exact keys and the trigram index of the
+  // wildmat lines) decides exactly as the text form, for either case mode.
+  Lines parsed = parse_control_lines(list, kListMaxLine);
+  if (parsed.status == Lookup::found) {
+    std::vector<std::string> lines;
+    for (auto& l : parsed.lines)
+      if (l.find('\0') == std::string::npos) lines.push_back(l);  // the builder skips these
+    AddressList text(lines, true);
+    auto db = std::make_shared<std::map<std::string, std::string>>();
+    for (auto& [k, v] : cdb_records(lines, true)) db->emplace(k, v);
+    AddressList compiled;
+    compiled.add_cdb([db](std::string_view key) {
+      auto it = db->find(std::string(key));
+      return it == db->end() ? CdbResult{Lookup::missing, "", ""} : CdbResult{Lookup::found, it->second, ""};
+    }, true);
+    Client client{(mode & 8) != 0, (mode & 4) ? std::optional<std::string_view>(host) : std::nullopt};
+    for (bool lc : {false, true})
+      if (text.evaluate(sender, client, lc) != compiled.evaluate(sender, client, lc)) std::abort();
   }
   return 0;
 }

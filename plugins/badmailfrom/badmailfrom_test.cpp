@@ -6,7 +6,11 @@
 #include <string>
 #include <vector>
 
+#include <map>
+#include <memory>
+
 #include "badmailfrom/badmailfrom.h"
+#include "cdb_writer.h"
 #include "fakes/fake_deps.h"
 #include "testutil.h"
 #include "text.h"
@@ -150,6 +154,114 @@ START_TEST(test_addrlist_large) {
   ck_assert(list.evaluate(std::string(1000, 'a') + "x", {}, false) == Match::pattern);
   ck_assert(list.evaluate(std::string(1000, 'a'), {}, false) == Match::none);
   ck_assert_uint_eq(list.patterns(), 1);
+}
+END_TEST
+
+
+// The compiled form (spp-conf cdb): the same rows through cdb_records and an
+// in-memory "cdb" (first record of a key wins, as in a real one).
+static AddressList::CdbFinder finder_of(const CdbRecords& records, int* lookups = nullptr) {
+  auto db = std::make_shared<std::map<std::string, std::string>>();
+  for (const auto& [k, v] : records) db->emplace(k, v);
+  return [db, lookups](std::string_view key) {
+    if (lookups) ++*lookups;
+    auto it = db->find(std::string(key));
+    if (it == db->end()) return CdbResult{Lookup::missing, "", ""};
+    return CdbResult{Lookup::found, it->second, ""};
+  };
+}
+
+START_TEST(test_addrlist_cdb_same_rows) {
+  auto row = rows[_i];
+  AddressList list;
+  list.add_cdb(finder_of(cdb_records(lines_of(row.list), true)), true);
+  Client client{row.relay, row.host ? std::optional<std::string_view>(row.host) : std::nullopt};
+  std::string error;
+  Match got = list.evaluate(row.address, client, row.lowercase, &error);
+  ck_assert_msg(got == row.want, "%s (cdb): got %s, want %s", row.name, match_name(got), match_name(row.want));
+  ck_assert_msg(error.empty(), "%s: %s", row.name, error.c_str());
+}
+END_TEST
+
+// Differential: random lists and addresses, text and compiled forms agree,
+// across two files (the second text, the first compiled) in file order.
+START_TEST(test_addrlist_cdb_differential) {
+  const char* atoms[] = {"*", "?", "a", "b", "@", ".", "x.example", "[a-c]", "[^a]", "\\*", "ab", "!", "user1", "@b.example"};
+  unsigned seed = 12345;
+  auto rnd = [&](unsigned n) {
+    seed = seed * 1103515245 + 12345;
+    return (seed >> 16) % n;
+  };
+  for (int round = 0; round < 400; ++round) {
+    std::vector<std::string> first, second;
+    for (auto* lines : {&first, &second})
+      for (unsigned n = rnd(6); n-- > 0;) {
+        std::string line;
+        for (unsigned k = 1 + rnd(5); k-- > 0;) line += atoms[rnd(sizeof atoms / sizeof *atoms)];
+        lines->push_back(line);
+      }
+    AddressList text(first, true);
+    text.add(second, true);
+    AddressList compiled;
+    compiled.add_cdb(finder_of(cdb_records(first, true)), true);
+    compiled.add(second, true);
+    for (int a = 0; a < 20; ++a) {
+      std::string addr;
+      for (unsigned k = rnd(5); k-- > 0;) addr += atoms[2 + rnd(6)];
+      if (rnd(2)) addr += "@b.example";
+      Match t = text.evaluate(addr, {}, false), c = compiled.evaluate(addr, {}, false);
+      ck_assert_msg(t == c, "round %d <%s>: text %s, cdb %s", round, addr.c_str(), match_name(t), match_name(c));
+    }
+  }
+}
+END_TEST
+
+// 100 000 exact entries and 10 000 patterns: a lookup asks a handful of keys,
+// not the whole list; a lookup error is reported, never a listing.
+START_TEST(test_addrlist_cdb_large_and_errors) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 100000; ++i) lines.push_back("user" + std::to_string(i) + "@example.com");
+  for (int i = 0; i < 10000; ++i) lines.push_back("*user" + std::to_string(i) + "@*.example.[a-z][a-z]");
+  int lookups = 0;
+  AddressList list;
+  list.add_cdb(finder_of(cdb_records(lines, true), &lookups), true);
+  ck_assert(list.evaluate("USER99999@example.com", {}, false) == Match::exact);
+  ck_assert(list.evaluate("xuser9999@mx.example.de", {}, false) == Match::pattern);
+  lookups = 0;
+  ck_assert(list.evaluate("someone@example.org", {}, false) == Match::none);
+  ck_assert_msg(lookups < 40, "%d lookups", lookups);
+  AddressList broken;
+  broken.add_cdb([](std::string_view) { return CdbResult{Lookup::error, "", "corrupt cdb"}; }, true);
+  std::string error;
+  ck_assert(broken.evaluate("joe@example.com", {}, false, &error) == Match::none);
+  ck_assert_str_eq(error.c_str(), "corrupt cdb");
+}
+END_TEST
+
+// The real thing on disk: spp-conf cdb's writer, the check reading the cdb
+// (and not the text), a corrupt cdb answering 451, never 553.
+START_TEST(test_compiled_list_on_disk) {
+  TempHome home;
+  home.write("control/badmailfrom", "text-only@example.org\n");
+  std::string error;
+  ck_assert_int_eq(write_cdb_atomic(home.control("badmailfrom.cdb"),
+                                    cdb_records(lines_of("spammer@example.org\n*@*.invalid\n"), true), error), 0);
+  Env env;
+  env.set("SMTPMAILFROM", "spammer@example.org");
+  Control control(home.dir(), env);
+  Deps deps;
+  auto run = [&](const char* from) {
+    env.set("SMTPMAILFROM", from);
+    return run_check(badmailfrom::check, Context{Hook::rcpt, env, control, deps, &badmailfrom::check}).serialize();
+  };
+  const std::string refused = "E553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)\n";
+  ck_assert(run("spammer@example.org") == refused);
+  ck_assert(run("x@y.invalid") == refused);
+  ck_assert(run("text-only@example.org").empty());  // the text file is not read while the cdb exists
+  home.write("control/badmailfrom.cdb", "this is not a cdb file at all, it is too short");
+  Deps fresh;
+  std::string out = run_check(badmailfrom::check, Context{Hook::rcpt, env, control, fresh, &badmailfrom::check}).serialize();
+  ck_assert_str_eq(out.c_str(), "E451 temporary local problem, please try again later (#4.3.0)\n");
 }
 END_TEST
 
@@ -323,6 +435,10 @@ int main() {
   tcase_add_loop_test(tc, test_addrlist_evaluate, 0, sizeof rows / sizeof rows[0]);
   tcase_add_test(tc, test_addrlist_plain);
   tcase_add_test(tc, test_addrlist_large);
+  tcase_add_loop_test(tc, test_addrlist_cdb_same_rows, 0, sizeof rows / sizeof rows[0]);
+  tcase_add_test(tc, test_addrlist_cdb_differential);
+  tcase_add_test(tc, test_addrlist_cdb_large_and_errors);
+  tcase_add_test(tc, test_compiled_list_on_disk);
   tcase_add_loop_test(tc, test_pattern_problem, 0, sizeof problem_rows / sizeof problem_rows[0]);
   suite_add_tcase(s, tc);
   TCase* check = tcase_create("check");

@@ -1,5 +1,6 @@
 #include "badrcptto/badrcptto.h"
 
+#include "listfile.h"
 #include "log.h"
 #include "text.h"
 
@@ -8,8 +9,8 @@ namespace spp::badrcptto {
 namespace {
 
 constexpr SettingSpec kSettings[] = {
-    {"badrcptto", "", "", "refused recipients: address, @domain, .domain, wildmat, !exception", true},
-    {"badrcptpatterns", "", "", "refused recipients, the same syntax in a second file (H-Sphere, older spamcontrol)", true},
+    {"badrcptto", "", "", "refused recipients: address, @domain, .domain, wildmat, !exception", true, false, kListMaxLine},
+    {"badrcptpatterns", "", "", "refused recipients, the same syntax in a second file (H-Sphere, older spamcontrol)", true, false, kListMaxLine},
     {"lowercase", "LOWERCASE", "0", "1: lower-case the address before the wildmat pass"},
     {"badrcpttofailclosed", "BADRCPTTOFAILCLOSED", "1", "1: an unreadable list answers 451; 0: no opinion"},
 };
@@ -20,12 +21,10 @@ const SettingSpec& kLowercase = kSettings[2];
 Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings) {
   Config config;
   for (const char* name : {"badrcptto", "badrcptpatterns"}) {
-    Lines l = deps.read_lines(control.path(name), kMaxLine);
-    if (l.status == Lookup::error) {
-      if (config.error.empty()) config.error = "unable to read " + control.path(name) + ": " + l.error;
-      continue;
-    }
-    config.list.add(l.lines, false);
+    // control/<name>.cdb (spp-conf cdb) when it exists, else the text file.
+    std::string error;
+    load_address_list(control, deps, name, false, config.list, error, kMaxLine);
+    if (!error.empty() && config.error.empty()) config.error = error;
   }
   if (!config.list.empty()) config.lowercase = read_flag(control, kLowercase, warnings);
   return config;
@@ -33,6 +32,10 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
 
 Match decide(const Config& config, std::string_view rcpt) {
   return config.list.evaluate(rcpt, Client{}, config.lowercase);
+}
+
+Match decide(const Config& config, std::string_view rcpt, std::string* error) {
+  return config.list.evaluate(rcpt, Client{}, config.lowercase, error);
 }
 
 namespace {
@@ -50,7 +53,12 @@ Verdict run(const Context& ctx) {
     log::warn(config.error + (ctx.fail_mode() == FailMode::open ? "; no opinion" : "; answering 451"));
     return ctx.fail_verdict();
   }
-  Match m = decide(config, *rcpt);
+  std::string error;
+  Match m = decide(config, *rcpt, &error);
+  if (!error.empty()) {  // a compiled list failed mid-lookup (a corrupt cdb)
+    log::warn(error + (ctx.fail_mode() == FailMode::open ? "; no opinion" : "; answering 451"));
+    return ctx.fail_verdict();
+  }
   if (!refuses(m)) return Verdict::no_opinion();
   auto ip = ctx.env.remote_ip();
   log::info("refused " + clean_text(ip ? *ip : "unknown") + " at RCPT: " + match_name(m) + " in badrcptto; recipient <" +

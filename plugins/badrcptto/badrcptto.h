@@ -33,6 +33,8 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
 
 /// Pure: why `rcpt` is listed (Match::none when it is not).
 Match decide(const Config& config, std::string_view rcpt);
+/// The same; a compiled list (cdb) that fails to answer sets *error.
+Match decide(const Config& config, std::string_view rcpt, std::string* error);
 
 extern const Check check;
 

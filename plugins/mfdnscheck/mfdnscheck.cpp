@@ -9,7 +9,7 @@ namespace {
 
 constexpr SettingSpec kSettings[] = {
     {"mfdnscheck", "MFDNSCHECK", "0", "1: the sender's domain must have an MX, A or AAAA record"},
-    {"nomfdnscheck", "", "", "senders not checked: addresses or @domain", true},
+    {"nomfdnscheck", "", "", "senders not checked: addresses or @domain", true, false, kListMaxLine},
     {"mfdnstimeout", "MFDNSTIMEOUT", "10", "seconds for the lookups together (1-300)"},
     {"mfdnsfailclosed", "MFDNSFAILCLOSED", "0", "1: a failed lookup answers 451; 0: no opinion"},
 };
@@ -39,7 +39,7 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
   Config config;
   config.enabled = read_flag(control, kSettings[0], warnings);
   if (!config.enabled) return config;
-  Lines l = deps.read_lines(control.path("nomfdnscheck"));
+  Lines l = deps.read_lines(control.path("nomfdnscheck"), kListMaxLine);
   if (l.status == Lookup::error)
     warnings.push_back("unable to read " + control.path("nomfdnscheck") + ": " + l.error + "; no exemptions");
   for (const auto& e : l.lines) config.exempt.push_back(lower_ascii(e));
@@ -97,8 +97,12 @@ Verdict run(const Context& ctx) {
   auto sender = ctx.env.mail_from();
   if (!sender || sender->empty() || ctx.env.trusted_client()) return Verdict::no_opinion();
   bool at_mail = ctx.hook == Hook::mail;  // spp-mfdnscheck alone acts as at RCPT
-  if (!at_mail)
-    if (auto r = read_marker(ctx.env, *sender)) return answer(ctx, *r);
+  if (auto r = read_marker(ctx.env, *sender)) {
+    if (!at_mail) return answer(ctx, *r);
+    // A new MAIL with the sender this connection already looked up (after
+    // RSET, or a retry): the answer stands; a failed lookup is asked again.
+    if (*r != Result::dns_error) return Verdict::no_opinion();
+  }
   // A badmailfrom ?addr whitelist skips this check too (spamcontrol).
   if (auto w = ctx.env.get("SPP_BADMAILFROM"); w && *w == "whitelisted " + std::string(*sender))
     return Verdict::no_opinion();

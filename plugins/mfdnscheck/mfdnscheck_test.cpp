@@ -106,6 +106,13 @@ START_TEST(test_mail_then_rcpt) {
   out = f.run(Hook::rcpt, env).serialize();
   ck_assert_str_eq(out.c_str(), "E553 sorry, your envelope sender must exist (#5.7.1)\n");
   ck_assert_uint_eq(f.deps.resolver.calls().size(), calls);  // from the marker: no lookup
+  // A new MAIL with the same sender (after RSET): the stored answer stands, no lookup.
+  ck_assert(f.run(Hook::mail, env).empty());
+  ck_assert_uint_eq(f.deps.resolver.calls().size(), calls);
+  // A failed lookup is asked again at the next MAIL.
+  env.set("SPP_MFDNS", "dnserror joe@nowhere.example");
+  f.run(Hook::mail, env);
+  ck_assert_uint_eq(f.deps.resolver.calls().size(), calls + 1);
 }
 END_TEST
 

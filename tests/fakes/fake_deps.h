@@ -39,6 +39,7 @@ class FakeDeps : public Deps {
   std::vector<std::string> requests;
   long long monotonic = 0, wall = 0;
   unsigned long slept = 0, slept_ms = 0, stat_calls = 0;
+  std::vector<std::string> addresses;  // local_addresses()
 
   Resolver& dns() override { return resolver; }
   void sleep_seconds(unsigned seconds) override {
@@ -80,6 +81,7 @@ class FakeDeps : public Deps {
     return 0;
   }
   long long wall_seconds() override { return wall; }
+  std::vector<std::string> local_addresses() override { return addresses; }
 
   Lines read_lines(const std::string& path, size_t max_line = 1000) override {
     std::string data;
