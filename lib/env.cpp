@@ -1,5 +1,7 @@
 #include "env.h"
 
+#include "reply.h"  // clean_text: the form S stored
+
 #include <cstring>
 
 namespace spp {
@@ -81,6 +83,16 @@ bool Env::trusted_client() const {
 #define SPP_QMAILDIR "/var/qmail"
 #endif
 const char* const kBuiltQmailHome = SPP_QMAILDIR;
+
+std::optional<std::string_view> Env::marker(std::string_view name, std::string_view subject) const {
+  auto v = get(name);
+  if (!v) return std::nullopt;
+  size_t sp = v->find(' ');
+  if (sp == std::string_view::npos) return std::nullopt;
+  std::string word(v->substr(0, sp));
+  if (*v != clean_text(word + " " + std::string(subject))) return std::nullopt;
+  return v->substr(0, sp);
+}
 
 std::string qmail_home(const Env& env, std::string_view fallback) {
   auto dir = env.get("QMAILDIR");

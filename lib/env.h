@@ -40,6 +40,10 @@ class Env {
   bool relay_client() const { return has("RELAYCLIENT"); }
   /// Relaying or SMTP-authenticated (non-empty SMTPAUTHUSER or TCPREMOTEINFO from an auth patch).
   bool trusted_client() const;
+  /// A verdict a check stored with S in `name` as "<word> <subject>": the
+  /// word, when the marker is about this `subject` (an earlier MAIL's or
+  /// HELO's marker is not). S values pass clean_text, so that form is compared.
+  std::optional<std::string_view> marker(std::string_view name, std::string_view subject) const;
 
  private:
   std::map<std::string, std::string, std::less<>> vars_;

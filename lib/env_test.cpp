@@ -1,4 +1,5 @@
 #include "env.h"
+#include "text.h"
 
 #include <check.h>
 
@@ -86,6 +87,38 @@ START_TEST(test_env_trusted_client) {
 }
 END_TEST
 
+// A stored verdict counts only for the subject it was stored for, in the
+// form S stored it (clean_text: control bytes become '?').
+START_TEST(test_env_marker) {
+  Env e = make({"SPP_X=missing a@example.org", "SPP_BAD=noword", "SPP_CTL=exists a?b@example.org"});
+  ck_assert(e.marker("SPP_X", "a@example.org") == std::optional<std::string_view>("missing"));
+  ck_assert(!e.marker("SPP_X", "b@example.org"));        // an earlier MAIL's verdict
+  ck_assert(!e.marker("SPP_X", "a@example.org "));
+  ck_assert(!e.marker("SPP_BAD", "noword"));
+  ck_assert(!e.marker("SPP_UNSET", "a@example.org"));
+  ck_assert(e.marker("SPP_CTL", "a\rb@example.org") == std::optional<std::string_view>("exists"));
+}
+END_TEST
+
+START_TEST(test_valid_dns_name) {
+  using spp::valid_dns_name;
+  ck_assert(valid_dns_name("mx.Example.COM"));
+  ck_assert(valid_dns_name("_spf.example.com"));
+  ck_assert(valid_dns_name("localhost"));
+  ck_assert(!valid_dns_name(""));
+  ck_assert(!valid_dns_name("example.com."));   // callers strip a trailing dot
+  ck_assert(!valid_dns_name(".example.com"));
+  ck_assert(!valid_dns_name("a..b"));
+  ck_assert(!valid_dns_name("a b.example"));
+  ck_assert(!valid_dns_name("caf\xc3\xa9.example"));
+  ck_assert(valid_dns_name(std::string(63, 'a') + ".example"));
+  ck_assert(!valid_dns_name(std::string(64, 'a') + ".example"));
+  std::string long_name;
+  while (long_name.size() < 260) long_name += "abcdefghi.";
+  ck_assert(!valid_dns_name(long_name + "com"));  // over 253 bytes
+}
+END_TEST
+
 int main() {
   Suite* s = suite_create("env");
   TCase* tc = tcase_create("env");
@@ -95,6 +128,8 @@ int main() {
   tcase_add_test(tc, test_env_lower_ascii);
   tcase_add_test(tc, test_env_accessors);
   tcase_add_loop_test(tc, test_env_trusted_client, 0, sizeof trust_rows / sizeof trust_rows[0]);
+  tcase_add_test(tc, test_env_marker);
+  tcase_add_test(tc, test_valid_dns_name);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);
 }

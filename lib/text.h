@@ -30,4 +30,8 @@ std::vector<std::string_view> split_lines(std::string_view text);
 /// `text` without leading and trailing blanks (space, TAB, CR).
 std::string_view trim_blanks(std::string_view text);
 
+/// A name DNS can hold: at most 253 bytes, labels of 1-63 letters (either
+/// case), digits, '-' or '_' (no empty label, so no trailing dot).
+bool valid_dns_name(std::string_view name);
+
 }  // namespace spp

@@ -74,11 +74,9 @@ Result decide(const Config& config, std::string_view sender, const Client& clien
 }
 
 std::optional<Match> read_marker(const Env& env, std::string_view sender) {
-  auto v = env.get(kMarker);
-  if (!v) return std::nullopt;
-  size_t sp = v->find(' ');
-  if (sp == std::string_view::npos || v->substr(sp + 1) != sender) return std::nullopt;
-  return match_from_name(v->substr(0, sp));
+  auto word = env.marker(kMarker, sender);
+  if (!word) return std::nullopt;
+  return match_from_name(*word);
 }
 
 namespace {

@@ -61,22 +61,6 @@ std::optional<std::string> literal_ip(std::string_view helo) {
   return canonical_ip(in);
 }
 
-// A name DNS can hold: labels of 1-63 letters, digits, '-' or '_', at most 253 bytes.
-bool valid_name(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  size_t label = 0;
-  for (char c : name) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-      continue;
-    }
-    if (++label > 63) return false;
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-      return false;
-  }
-  return label != 0;
-}
 
 std::string strip_dot(std::string name) {
   if (!name.empty() && name.back() == '.') name.pop_back();
@@ -97,7 +81,7 @@ bool is_ip_address(std::string_view text) { return canonical_ip(text).has_value(
 
 bool is_fqdn(std::string_view name) {
   std::string n = strip_dot(std::string(name));
-  if (!valid_name(n) || n.find('.') == std::string::npos) return false;
+  if (!valid_dns_name(n) || n.find('.') == std::string::npos) return false;
   std::string_view last = std::string_view(n).substr(n.rfind('.') + 1);
   return last.find_first_not_of("0123456789") != std::string_view::npos;  // no numeric TLD
 }
@@ -259,7 +243,7 @@ Decision decide(const Config& config, std::optional<std::string_view> helo, cons
     if (size_t at = name.rfind('@'); at != std::string::npos) name = name.substr(at + 1);
     if (literal) return d;
     name = strip_dot(name);
-    if (!valid_name(name)) return {Result::nodns, "not a name DNS can hold", {}, {}};
+    if (!valid_dns_name(name)) return {Result::nodns, "not a name DNS can hold", {}, {}};
     d.dns_name = name;
   }
   return d;
@@ -287,12 +271,9 @@ std::optional<Result> read_marker(const Env& env, std::optional<std::string_view
   if (!v) return std::nullopt;
   size_t sp = v->find(' ');
   if (!helo) return sp == std::string_view::npos ? result_from_name(*v) : std::nullopt;
-  if (sp == std::string_view::npos) return std::nullopt;
-  // S values pass clean_text (control bytes become '?', long ones are cut):
-  // compare with what we would have stored for this greeting.
-  std::string result(v->substr(0, sp));
-  if (*v != clean_text(result + " " + std::string(*helo))) return std::nullopt;
-  return result_from_name(result);
+  auto word = env.marker(kMarker, *helo);
+  if (!word) return std::nullopt;
+  return result_from_name(*word);
 }
 
 Verdict answer(const Context& ctx, Result r) {

@@ -15,21 +15,6 @@ constexpr SettingSpec kSettings[] = {
 };
 constexpr const char* kNames[] = {"skipped", "exists", "missing", "dnserror"};
 
-// A name DNS can hold: labels of 1-63 letters, digits, '-' or '_', at most 253 bytes.
-bool valid_name(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  size_t label = 0;
-  for (char c : name) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-      continue;
-    }
-    if (++label > 63) return false;
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -57,7 +42,7 @@ std::optional<std::string> domain_to_check(const Config& config, std::string_vie
   for (const auto& e : config.exempt)
     if (e == addr || (e.size() > 1 && e[0] == '@' && e.compare(1, std::string::npos, domain) == 0)) return std::nullopt;
   while (!domain.empty() && domain.back() == '.') domain.pop_back();
-  invalid = !valid_name(domain);
+  invalid = !valid_dns_name(domain);
   return domain;
 }
 
@@ -77,12 +62,10 @@ Result evaluate(const std::vector<Answer>& answers) {
 namespace {
 
 std::optional<Result> read_marker(const Env& env, std::string_view sender) {
-  auto v = env.get(kMarker);
-  if (!v) return std::nullopt;
-  size_t sp = v->find(' ');
-  if (sp == std::string_view::npos || v->substr(sp + 1) != sender) return std::nullopt;
+  auto word = env.marker(kMarker, sender);
+  if (!word) return std::nullopt;
   for (unsigned i = 0; i < 4; ++i)
-    if (v->substr(0, sp) == kNames[i]) return Result(i);
+    if (*word == kNames[i]) return Result(i);
   return std::nullopt;
 }
 

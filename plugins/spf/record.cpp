@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "text.h"
+
 namespace spp::spf {
 
 namespace {
@@ -213,18 +215,7 @@ bool valid_domain_spec(std::string_view text) {
 
 bool valid_fqdn(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  if (name.empty() || name.size() > 253 || name.find('.') == std::string_view::npos) return false;
-  size_t label = 0;
-  for (char c : name) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-      continue;
-    }
-    if (++label > 63) return false;
-    if (!is_alnum(c) && c != '-' && c != '_') return false;
-  }
-  return label > 0;
+  return name.find('.') != std::string_view::npos && valid_dns_name(name);
 }
 
 std::optional<Record> parse_record(std::string_view text, std::string& error) {

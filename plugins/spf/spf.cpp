@@ -141,12 +141,10 @@ std::string authentication_results(const std::string& authservid, const Outcome&
 namespace {
 
 std::optional<Result> read_marker(const Env& env, std::string_view sender) {
-  auto v = env.get(kMarker);
-  if (!v) return std::nullopt;
-  size_t sp = v->find(' ');
-  if (sp == std::string_view::npos || v->substr(sp + 1) != sender) return std::nullopt;
+  auto word = env.marker(kMarker, sender);
+  if (!word) return std::nullopt;
   for (unsigned i = 0; i <= unsigned(Result::permerror); ++i)
-    if (v->substr(0, sp) == result_name(Result(i))) return Result(i);
+    if (*word == result_name(Result(i))) return Result(i);
   return std::nullopt;
 }
 
