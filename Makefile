@@ -4,6 +4,7 @@
 #   make check           install missing test packages (scripts/deps), build, run every test
 #   make check SAN=1     the same with ASan+UBSan (build-san/)
 #   make check TESTS=... run a subset (paths as listed by `make list-tests`)
+#   make check JOBS=N    build with N jobs and run N tests at once (default: the core count)
 #   make demo            build, install into a scratch qmail home, replay sample sessions
 #   make bench           start-up cost ratios against a static no-op C plugin
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS=...]   libFuzzer (clang, ASan+UBSan) on every *_fuzz target
@@ -201,9 +202,13 @@ docs: $(SPP)
 
 check-build: all $(UNIT_TESTS) $(TEST_HELPERS)
 
+# `make check` alone builds in parallel too (a -j given to make wins); tests
+# hold while others run, so JOBS of them run at once.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+check_jobs = $(if $(findstring j,$(firstword -$(MAKEFLAGS)))$(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS))
 check: deps
-	@$(MAKE) --no-print-directory check-build
-	@B=$(B) SRCDIR=$(CURDIR) QMAIL_SRC=$(QMAIL_SRC) SPF_SUITE=$(SPF_SUITE) tests/run-tests $(RUN_TESTS)
+	@$(MAKE) --no-print-directory $(check_jobs) check-build
+	@B=$(B) SRCDIR=$(CURDIR) QMAIL_SRC=$(QMAIL_SRC) SPF_SUITE=$(SPF_SUITE) TEST_JOBS=$(JOBS) tests/run-tests $(RUN_TESTS)
 
 list-tests:
 	@printf '%s\n' $(RUN_TESTS)
