@@ -85,7 +85,9 @@ TEST_HELPERS := $(B)/tests/probe $(B)/tests/noop-static $(B)/bench/spawn $(B)/te
 # Every test program `make check` runs (tests/run-tests: exit 0 pass, 77 skip, else fail).
 # Fragments append their own to TESTS; `make check TESTS=...` on the command line runs a subset.
 TESTS ?=
-ALL_TESTS = $(UNIT_TESTS) $(sort $(wildcard tests/*.test)) $(TESTS)
+# The longest tests start first, so the parallel run does not end waiting on one.
+SLOW_TESTS = tests/chkuser.test tests/conformance.test tests/new-check.test
+ALL_TESTS = $(SLOW_TESTS) $(UNIT_TESTS) $(filter-out $(SLOW_TESTS),$(sort $(wildcard tests/*.test))) $(TESTS)
 RUN_TESTS = $(if $(filter command line,$(origin TESTS)),$(TESTS),$(ALL_TESTS))
 
 all: $(SPP) $(SPPCONF) links
