@@ -4,8 +4,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 
 #include "file.h"
+#include "listfile.h"
+#include "log.h"
 #include "text.h"
 
 namespace spp::delivery {
@@ -41,19 +44,15 @@ bool temporary_errno(int err) {
 // One pass over the text for all candidate keys (the file may have 10 000s
 // of lines and is read per RCPT); returns the index of the first candidate
 // (the most specific) that is listed, or -1, and its prefix.
-int vdom_lookup(Deps& deps, const std::string& path, const std::vector<std::string_view>& keys, std::string& prefix,
-                int& err) {
+int vdom_scan(Deps& deps, const std::string& path, const std::vector<std::string_view>& keys, std::string& prefix,
+              int& err) {
   int best = -1;
   err = deps.for_each_line(path, [&](std::string_view line) {
-    if (line.empty() || line.front() == '#') return;
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return;  // qmail reads the next line as its value; we ignore it
+    std::string_view key, value;
+    if (!virtualdomains_entry(line, key, value)) return;
     for (size_t k = 0; k < keys.size(); ++k) {
       if (best >= 0 && int(k) > best) return;  // only a more specific key (or a later duplicate) can win
-      if (colon != keys[k].size() || !iequal(line.substr(0, colon), keys[k])) continue;
-      std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r'))
-        value.remove_suffix(1);
+      if (key.size() != keys[k].size() || !iequal(key, keys[k])) continue;
       prefix.assign(value);
       best = int(k);
       return;
@@ -61,6 +60,47 @@ int vdom_lookup(Deps& deps, const std::string& path, const std::vector<std::stri
   });
   if (err == ENOENT) err = 0;
   return err ? -1 : best;
+}
+
+// The same answer from control/virtualdomains.cdb: the first candidate
+// that is a key (the cdb holds one record per lower-cased key).
+int vdom_cdb(Deps& deps, const std::string& path, const std::vector<std::string_view>& keys, std::string& prefix,
+             std::string& error) {
+  for (size_t k = 0; k < keys.size(); ++k) {
+    CdbResult r = deps.cdb_find(path, lower_ascii(keys[k]));
+    if (r.status == Lookup::found) {
+      prefix = std::move(r.value);
+      return int(k);
+    }
+    if (r.status == Lookup::error || !r.error.empty()) {
+      error = "unable to read " + path + ": " + (r.error.empty() ? std::string("unreadable") : r.error);
+      return -1;
+    }
+  }
+  return -1;
+}
+
+// What the checks of one hook run share (Context::memo).
+struct ConfigMemo {
+  bool loaded = false;
+  std::string base;
+  Config config;
+};
+struct ResolveMemo {
+  std::map<std::string, Result> results;  // fingerprint of the config + address
+};
+
+std::string fingerprint(const Config& c, std::string_view address) {
+  std::string f;
+  for (const std::string* part : {&c.base, &c.virtualdomains, &c.virtualdomains_cdb, &c.envnoathost, &c.passwd,
+                                  &c.alias_user, &c.error}) {
+    f += *part;
+    f += '\0';
+  }
+  for (const auto& l : c.locals) (f += l) += '\n';
+  f += '\0' + std::to_string(c.max_probes) + '\0';
+  f += address;
+  return f;
 }
 
 std::vector<std::string_view> split_fields(std::string_view s, char sep) {
@@ -152,7 +192,77 @@ std::string syntax_problem(std::string_view address) {
   return "";
 }
 
-Config load_config(const Control& control, Deps& deps) {
+bool virtualdomains_entry(std::string_view line, std::string_view& key, std::string_view& prefix) {
+  if (line.empty() || line.front() == '#') return false;
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return false;  // qmail reads the next line as its value; we ignore it
+  key = line.substr(0, colon);
+  prefix = line.substr(colon + 1);
+  while (!prefix.empty() && (prefix.back() == ' ' || prefix.back() == '\t' || prefix.back() == '\r'))
+    prefix.remove_suffix(1);
+  return true;
+}
+
+int virtualdomains_records(Deps& deps, const std::string& path, CdbRecords& out, size_t& entries) {
+  std::map<std::string, std::string> map;
+  entries = 0;
+  int err = deps.for_each_line(path, [&](std::string_view line) {
+    std::string_view key, prefix;
+    if (!virtualdomains_entry(line, key, prefix)) return;
+    ++entries;
+    map[lower_ascii(key)].assign(prefix);  // a later duplicate wins
+  });
+  if (err) return err;
+  out.clear();
+  out.emplace_back(std::string(kAlwaysKey), "virtualdomains");
+  for (auto& [key, prefix] : map) out.emplace_back(key, std::move(prefix));
+  return 0;
+}
+
+namespace {
+
+// Which form of control/virtualdomains is in force. The cdb only when it
+// is at least as new as the text qmail-send reads; a stale one is logged
+// (once per hook run: load_config is memoised) and the text is scanned.
+void pick_virtualdomains(const Control& control, Deps& deps, Config& c) {
+  std::string cdb = compiled_path(control, "virtualdomains");
+  FileInfo cs, ts;
+  int cerr = deps.stat_path(cdb, cs);
+  if (cerr == ENOENT || cerr == ENOTDIR) return;
+  if (cerr) {
+    c.error = "unable to stat " + cdb + ": " + file_error(cerr);
+    return;
+  }
+  int terr = deps.stat_path(c.virtualdomains, ts);
+  if (terr == ENOENT) {
+    log::warn(cdb + " ignored: " + c.virtualdomains + " is gone (qmail-send reads only the text); "
+              "run spp-conf cdb virtualdomains");
+    return;
+  }
+  if (terr == 0 && newer_than(ts, cs)) {
+    log::warn(cdb + " ignored: older than " + c.virtualdomains +
+              " (qmail-send reads only the text); run spp-conf cdb virtualdomains");
+    return;
+  }
+  std::string error;
+  switch (probe_compiled(deps, cdb, error)) {
+    case Lookup::found: c.virtualdomains_cdb = cdb; break;
+    case Lookup::error: c.error = error; break;
+    case Lookup::missing: break;  // gone meanwhile: the text
+  }
+}
+
+}  // namespace
+
+Config load_config(const Control& control, Deps& deps, RunMemo* memo) {
+  if (memo) {
+    auto& m = memo->get<ConfigMemo>("delivery.config");
+    if (m.loaded && m.base == control.base()) return m.config;
+    m.config = load_config(control, deps, nullptr);
+    m.base = control.base();
+    m.loaded = true;
+    return m.config;
+  }
   Config c;
   c.base = control.base();
   Lines me = deps.read_lines(control.path("me"));
@@ -171,6 +281,7 @@ Config load_config(const Control& control, Deps& deps) {
                   : !me_value.empty()                                  ? me_value
                                                                        : "envnoathost";
   c.virtualdomains = control.path("virtualdomains");
+  pick_virtualdomains(control, deps, c);
   return c;
 }
 
@@ -189,12 +300,14 @@ bool route(const Config& c, Deps& deps, std::string_view address, Result& r) {
   for (size_t i = 0; i <= addr.size(); ++i)
     if (i == 0 || i == at + 1 || i == addr.size() || (i > at && addr[i] == '.'))
       keys.push_back(std::string_view(addr).substr(i));
-  std::string prefix;
+  std::string prefix, error;
   int err = 0;
-  bool found = vdom_lookup(deps, c.virtualdomains, keys, prefix, err) >= 0;
-  if (err) {
+  bool found = c.virtualdomains_cdb.empty() ? vdom_scan(deps, c.virtualdomains, keys, prefix, err) >= 0
+                                            : vdom_cdb(deps, c.virtualdomains_cdb, keys, prefix, error) >= 0;
+  if (err) error = "unable to read " + c.virtualdomains + ": " + file_error(err);
+  if (!error.empty()) {
     r.outcome = Outcome::error;
-    r.why = "unable to read " + c.virtualdomains + ": " + file_error(err);
+    r.why = error;
     return false;
   }
   if (!found || prefix.empty()) {
@@ -206,7 +319,14 @@ bool route(const Config& c, Deps& deps, std::string_view address, Result& r) {
   return true;
 }
 
-Result resolve(const Config& c, Deps& deps, std::string_view address) {
+Result resolve(const Config& c, Deps& deps, std::string_view address, RunMemo* memo) {
+  if (memo) {
+    auto& results = memo->get<ResolveMemo>("delivery.resolve").results;
+    std::string key = fingerprint(c, address);
+    auto it = results.find(key);
+    if (it == results.end()) it = results.emplace(key, resolve(c, deps, address, nullptr)).first;
+    return it->second;
+  }
   Result r;
   if (!route(c, deps, address, r)) return r;
   std::string local = r.local;

@@ -18,6 +18,12 @@
 //   vpopmail      a -default file running vdelivermail: the user in the
 //                 domain's vpasswd.cdb, else its catch-all or bounce-no-mailbox.
 //
+// control/virtualdomains.cdb (spp-conf cdb virtualdomains) answers the
+// qmail-send step with a few cdb lookups instead of a scan of the text per
+// RCPT. qmail itself reads only the text, so a cdb older than the text (or
+// whose text is gone) is not used: the text is, with one warning. A corrupt
+// or foreign cdb is `error` (the check's fail mode).
+//
 // Every file access goes through Deps (stat, read, cdb), so it is unit-tested
 // with FakeDeps. Whatever we may not look at (EACCES: qmail-smtpd runs as
 // qmaild) is `unknown`, never a refusal; a database that should answer but
@@ -30,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "addrlist.h"
 #include "plugin.h"
 
 namespace spp::delivery {
@@ -51,6 +58,7 @@ struct Config {
   std::string base;                 // the qmail home (where users/cdb lives), "" = cwd
   std::vector<std::string> locals;  // lower-cased; control/locals or control/me
   std::string virtualdomains;       // path of control/virtualdomains (streamed per lookup)
+  std::string virtualdomains_cdb;   // control/virtualdomains.cdb when in force, else ""
   std::string envnoathost;          // control/envnoathost, control/me, "envnoathost"
   std::string passwd = "/etc/passwd";
   std::string alias_user = "alias";
@@ -58,8 +66,21 @@ struct Config {
   std::string error;                // a control file that could not be read
 };
 
-/// Reads locals, virtualdomains, envnoathost, me as qmail-send does.
-Config load_config(const Control& control, Deps& deps);
+/// Reads locals, virtualdomains, envnoathost, me as qmail-send does, and
+/// picks the form of virtualdomains (the cdb when in force; a stale one is
+/// logged once). With `memo`, once per hook run.
+Config load_config(const Control& control, Deps& deps, RunMemo* memo = nullptr);
+
+/// One line of control/virtualdomains as qmail-send's map takes it: false
+/// for blank, comment and colon-less lines; else the key (before the first
+/// ':', compared without ASCII case) and the prefix (trailing blanks cut).
+bool virtualdomains_entry(std::string_view line, std::string_view& key, std::string_view& prefix);
+
+/// The records of control/virtualdomains.cdb: lower-cased key -> prefix, one
+/// per key (the last line of a key wins, as in qmail-send), and kAlwaysKey
+/// (made by spp-conf). The text is read as the lookup reads it. 0 or an
+/// errno; `entries` = the lines that count.
+int virtualdomains_records(Deps& deps, const std::string& path, CdbRecords& out, size_t& entries);
 
 struct Result {
   Outcome outcome = Outcome::unknown;
@@ -78,8 +99,10 @@ struct Result {
 /// virtualdomains cannot be read) when the address is not local; else r.domain and r.local (after the virtualdomains prefix) are set.
 bool route(const Config& config, Deps& deps, std::string_view address, Result& r);
 
-/// Resolves one envelope recipient.
-Result resolve(const Config& config, Deps& deps, std::string_view address);
+/// Resolves one envelope recipient. With `memo`, an address already resolved
+/// in this hook run with the same config is answered from there (quota
+/// after chkuser in spp-rcpt).
+Result resolve(const Config& config, Deps& deps, std::string_view address, RunMemo* memo = nullptr);
 
 /// Syntax qmail can never resolve sensibly and chkuser refuses (553): empty,
 /// no local part, control or 8-bit bytes, blanks, quotes, '/', a local part

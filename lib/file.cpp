@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -24,7 +25,29 @@ int read_file(const std::string& path, std::string& out, size_t max_bytes) {
   } else if (size_t(st.st_size) > max_bytes) {
     err = EFBIG;
   }
-  if (err == 0) err = read_fd(fd, out, max_bytes);  // may have grown since fstat
+  if (err == 0) {
+    // Straight into `out`, sized from fstat (+1 to see EOF in the same
+    // read): no 8 KiB stack buffer, whose first touch costs page faults in
+    // a plugin that lives for one command. A file that grew since is read on.
+    size_t got = 0;
+    out.resize(size_t(st.st_size) + 1);
+    for (;;) {
+      if (got == out.size()) out.resize(std::min(out.size() * 2, max_bytes + 1));
+      ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        err = errno;
+        break;
+      }
+      if (n == 0) break;
+      got += size_t(n);
+      if (got > max_bytes) {
+        err = EFBIG;
+        break;
+      }
+    }
+    out.resize(got);
+  }
   ::close(fd);
   if (err) out.clear();
   return err;

@@ -153,6 +153,7 @@ int Deps::stat_path(const std::string& path, FileInfo& info) {
   info.uid = st.st_uid;
   info.size = static_cast<long long>(st.st_size);
   info.mtime = static_cast<long long>(st.st_mtime);
+  info.mtime_nsec = st.st_mtim.tv_nsec;
   return 0;
 }
 
@@ -249,8 +250,9 @@ Verdict run_hook(Hook hook, Env& env, const Control& control, Deps& deps) {
 Verdict run_checks(const std::vector<Check>& checks, Hook hook, Env& env, const Control& control,
                    Deps& deps) {
   Verdict all;
+  RunMemo memo;
   for (const Check* check : checks_for(checks, hook)) {
-    Verdict v = run_check(*check, Context{hook, env, control, deps, check});
+    Verdict v = run_check(*check, Context{hook, env, control, deps, check, {}, &memo});
     apply_to_env(v, hook, env);
     all.append(v);
     if (v.terminal() != Terminal::none) break;  // qmail-spp stops the section here

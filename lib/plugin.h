@@ -57,7 +57,14 @@ struct FileInfo {
   unsigned long uid = 0;     // st_uid
   long long size = 0;        // st_size
   long long mtime = 0;       // st_mtime, seconds since the epoch
+  long mtime_nsec = 0;       // and its nanoseconds (newer_than)
 };
+
+/// a was modified after b (mtime, then nanoseconds): a compiled list older
+/// than its text source is stale.
+inline bool newer_than(const FileInfo& a, const FileInfo& b) {
+  return a.mtime > b.mtime || (a.mtime == b.mtime && a.mtime_nsec > b.mtime_nsec);
+}
 
 /// The I/O a check may use, injected so decide() stays pure and tests stay
 /// hermetic: unit tests subclass Deps with fakes (tests/fakes/), the entry
@@ -123,6 +130,21 @@ constexpr int delay = 900;   // tarpits: only clients nobody refused
 
 struct Check;
 
+/// What the checks of one hook run share (run_checks makes one per run, so
+/// nothing outlives the command): a lib module keeps there, under its own
+/// name, what a later check would otherwise compute again (lib/delivery:
+/// its config and resolutions, for chkuser and quota in one spp-rcpt).
+struct RunMemo {
+  std::map<std::string, std::shared_ptr<void>, std::less<>> slots;
+  /// The slot `key`, holding a default-constructed T on first use.
+  template <class T>
+  T& get(const char* key) {
+    auto& p = slots[key];
+    if (!p) p = std::make_shared<T>();
+    return *static_cast<T*>(p.get());
+  }
+};
+
 struct Context {
   Hook hook;
   const Env& env;
@@ -136,6 +158,9 @@ struct Context {
   Verdict fail_verdict() const;
 
   mutable std::optional<FailMode> fail_mode_cache = {};  // (public only to keep Context an aggregate)
+  /// Shared with the other checks of this hook run; nullptr: nothing shared
+  /// (a check run alone, unit tests).
+  RunMemo* memo = nullptr;
 };
 
 struct Check {

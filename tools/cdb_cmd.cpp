@@ -4,6 +4,9 @@
 // control/NAME.cdb through a temporary file and rename(2), and says how
 // many exact entries and patterns it holds. A plugin running meanwhile sees
 // the old or the new database, never a half-written one.
+// `virtualdomains` is compiled for spp-chkuser/spp-quota (lib/delivery:
+// one record per key, the prefix as its value); qmail-send keeps reading
+// the text, so the checks ignore a cdb older than it.
 #include "cdb_cmd.h"
 
 #include <unistd.h>
@@ -17,7 +20,9 @@
 #include "addrlist.h"
 #include "cdb_writer.h"
 #include "control.h"
+#include "delivery.h"
 #include "exitcode.h"
+#include "file.h"
 #include "helocheck/helocheck.h"
 #include "text.h"
 
@@ -26,15 +31,48 @@ namespace spp::conf {
 namespace {
 
 constexpr const char* kLists[] = {"badmailfrom",     "badmailpatterns", "blackholedsender",
-                                  "badrcptto",       "badrcptpatterns", "badhelo", nullptr};
+                                  "badrcptto",       "badrcptpatterns", "badhelo", "virtualdomains", nullptr};
 constexpr size_t kMaxLine = 65536;  // what the checks accept
 
 bool sender_list(std::string_view name) {
   return name == "badmailfrom" || name == "badmailpatterns" || name == "blackholedsender";
 }
 
+int write(const std::string& cdb, const CdbRecords& records) {
+  std::string error;
+  if (write_cdb_atomic(cdb, records, error)) {
+    std::fprintf(stderr, "spp-conf: fatal: %s\n", error.c_str());
+    return exitcode::temporary;
+  }
+  return exitcode::ok;
+}
+
+// control/virtualdomains, read exactly as spp-chkuser scans the text.
+int build_virtualdomains(const std::string& path, const std::string& cdb) {
+  Deps deps;
+  CdbRecords records;
+  size_t entries = 0;
+  int err = delivery::virtualdomains_records(deps, path, records, entries);
+  if (err == ENOENT) {
+    if (::unlink(cdb.c_str()) == 0) {
+      std::printf("virtualdomains: no %s; removed the stale %s\n", path.c_str(), cdb.c_str());
+      return exitcode::ok;
+    }
+    std::fprintf(stderr, "spp-conf: fatal: %s: no such file\n", path.c_str());
+    return exitcode::bad_input;
+  }
+  if (err) {
+    std::fprintf(stderr, "spp-conf: fatal: unable to read %s: %s\n", path.c_str(), file_error(err).c_str());
+    return exitcode::temporary;
+  }
+  if (int rc = write(cdb, records)) return rc;
+  std::printf("virtualdomains: %zu entries, %zu keys -> %s\n", entries, records.size() - 1, cdb.c_str());
+  return exitcode::ok;
+}
+
 int build(const Paths& paths, const std::string& name) {
   std::string path = paths.qmaildir + "/control/" + name, cdb = path + ".cdb";
+  if (name == "virtualdomains") return build_virtualdomains(path, cdb);
   Lines l = read_control_lines(path, kMaxLine);
   if (l.status == Lookup::missing) {
     if (::unlink(cdb.c_str()) == 0) {
@@ -66,12 +104,7 @@ int build(const Paths& paths, const std::string& name) {
         for (size_t i = 4; i < 8; ++i) len = len << 8 | uint8_t(r.second[at + i]);
         at += 8 + len;
       }
-  std::string error;
-  if (int err = write_cdb_atomic(cdb, records, error)) {
-    std::fprintf(stderr, "spp-conf: fatal: %s\n", error.c_str());
-    (void)err;
-    return exitcode::temporary;
-  }
+  if (int rc = write(cdb, records)) return rc;
   std::printf("%s: %zu lines, %zu patterns -> %s", name.c_str(), lines.size(), patterns, cdb.c_str());
   if (skipped) std::printf(" (%zu lines with a NUL byte skipped)", skipped);
   std::printf("\n");
@@ -81,7 +114,7 @@ int build(const Paths& paths, const std::string& name) {
 int cdb_usage(const char* complaint) {
   if (complaint) std::fprintf(stderr, "spp-conf: fatal: %s\n", complaint);
   std::fputs("usage: spp-conf cdb LIST...   LIST: badmailfrom badmailpatterns blackholedsender badrcptto "
-             "badrcptpatterns badhelo\n",
+             "badrcptpatterns badhelo virtualdomains\n",
              stderr);
   return exitcode::bad_input;
 }

@@ -37,7 +37,7 @@ const SettingSpec& kAlias = kSettings[7];
 
 }  // namespace
 
-Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings) {
+Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings, RunMemo* memo) {
   Config c;
   std::string start = read_choice(control, kStart, {"none", "always", "domain"}, warnings);
   c.start = start == "always" ? Start::always : start == "domain" ? Start::domain : Start::none;
@@ -49,7 +49,7 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
   c.validrcptto = control.setting(kValid).value;
   if (!c.validrcptto.empty() && c.validrcptto[0] != '/' && !control.base().empty())
     c.validrcptto = control.base() + "/" + c.validrcptto;
-  c.qmail = delivery::load_config(control, deps);
+  c.qmail = delivery::load_config(control, deps, memo);
   c.qmail.passwd = control.setting(kPasswd).value;
   c.qmail.alias_user = control.setting(kAlias).value;
   return c;
@@ -119,7 +119,7 @@ Verdict run(const Context& ctx) {
   // qmail refuses a foreign recipient of a non-relaying client with its own text.
   if (ctx.env.rcpthosts_ok() == false && !ctx.env.relay_client()) return Verdict::no_opinion();
   std::vector<std::string> warnings;
-  Config config = load_config(ctx.control, ctx.deps, warnings);
+  Config config = load_config(ctx.control, ctx.deps, warnings, ctx.memo);
   for (const auto& w : warnings) log::warn(w);
   if (config.start == Start::none) return Verdict::no_opinion();
   if (config.bypass_trusted && ctx.env.trusted_client()) return Verdict::no_opinion();
@@ -136,7 +136,7 @@ Verdict run(const Context& ctx) {
     } else if (!config.validrcptto.empty()) {
       r = check_list(config, ctx.deps, *rcpt);
     } else {
-      r = delivery::resolve(config.qmail, ctx.deps, *rcpt);
+      r = delivery::resolve(config.qmail, ctx.deps, *rcpt, ctx.memo);  // quota reuses it
     }
   }
   Decision d = decide(config, wrong, syntax, r.outcome, r.bounce_no_mailbox);

@@ -48,7 +48,9 @@ struct Config {
   delivery::Config qmail;
 };
 
-Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings);
+/// With `memo`, qmail's part is shared with the other checks of the hook run.
+Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings,
+                   RunMemo* memo = nullptr);
 
 /// What the check says about one recipient.
 enum class Answer { none, no_mailbox, bad_syntax, disabled, too_many, tempfail };

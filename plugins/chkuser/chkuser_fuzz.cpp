@@ -2,7 +2,9 @@
 // virtualdomains, .qmail and vdelivermail text, a users/cdb record) through
 // the check over FakeDeps. Oracles: the answer is nothing or one of
 // chkuser's replies; a 511/550 only for a well-formed address; never more
-// than 70 file probes for one address (no runaway .qmail search).
+// than 70 file probes for one address (no runaway .qmail search); the
+// compiled virtualdomains (spp-conf cdb) resolves and answers exactly as
+// the text does.
 // Input: mode byte, recipient, virtualdomains NUL .qmail-default text NUL users/cdb record.
 #include <fcntl.h>
 
@@ -55,5 +57,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!known) std::abort();
   if ((t.rfind("511 ", 0) == 0 || t.rfind("550 ", 0) == 0) && !delivery::syntax_problem(rcpt).empty()) std::abort();
   if (deps.stat_calls > 70) std::abort();
+  // The compiled form of the same virtualdomains must answer as the text.
+  const std::string text = q + "/control/virtualdomains", cdb = text + ".cdb";
+  delivery::Config tc = delivery::load_config(control, deps);
+  tc.passwd = q + "/passwd";
+  delivery::Result tr = delivery::resolve(tc, deps, rcpt);
+  CdbRecords records;
+  size_t entries = 0;
+  if (delivery::virtualdomains_records(deps, text, records, entries) != 0) std::abort();
+  for (const auto& [k, val] : records) deps.cdbs[cdb].emplace(k, val);
+  deps.stats[cdb] = FileInfo{0100644, 0, 1, 0};
+  delivery::Config cc = delivery::load_config(control, deps);
+  cc.passwd = tc.passwd;
+  if (cc.virtualdomains_cdb != cdb) std::abort();
+  delivery::Result cr = delivery::resolve(cc, deps, rcpt);
+  if (cr.outcome != tr.outcome || cr.why != tr.why || cr.local != tr.local || cr.qmail_file != tr.qmail_file)
+    std::abort();
+  Verdict v2 = run_check(chkuser::check, Context{Hook::rcpt, env, control, deps, &chkuser::check});
+  if (v2.terminal_text() != t) std::abort();
   return 0;
 }

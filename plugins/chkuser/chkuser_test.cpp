@@ -152,6 +152,27 @@ START_TEST(test_delivery_matrix) {
 }
 END_TEST
 
+// The same matrix with control/virtualdomains compiled (spp-conf cdb
+// virtualdomains) and the text no longer readable: same answers.
+START_TEST(test_delivery_matrix_compiled) {
+  auto row = rows[_i];
+  FakeDeps deps;
+  world(deps);
+  const std::string text = Q + "/control/virtualdomains", cdb = text + ".cdb";
+  CdbRecords records;
+  size_t entries = 0;
+  ck_assert_int_eq(delivery::virtualdomains_records(deps, text, records, entries), 0);
+  for (const auto& [k, v] : records) deps.cdbs[cdb].emplace(k, v);
+  deps.stats[cdb] = deps.stats[text] = FileInfo{0100644, 0, 1, 0};
+  deps.files.erase(text);
+  delivery::Config c = config_for(deps);
+  ck_assert_msg(c.error.empty() && c.virtualdomains_cdb == cdb, "%s", c.error.c_str());
+  delivery::Result r = delivery::resolve(c, deps, row.address);
+  ck_assert_msg(r.outcome == row.outcome, "%s: %s (%s)", row.address, delivery::outcome_name(r.outcome), r.why.c_str());
+  ck_assert_msg(r.qmail_file == row.file, "%s: file %s", row.address, r.qmail_file.c_str());
+}
+END_TEST
+
 START_TEST(test_delivery_many_dashes) {
   FakeDeps deps;
   world(deps);
@@ -328,6 +349,7 @@ int main() {
   Suite* s = suite_create("spp-chkuser");
   TCase* tc = tcase_create("delivery");
   tcase_add_loop_test(tc, test_delivery_matrix, 0, sizeof rows / sizeof rows[0]);
+  tcase_add_loop_test(tc, test_delivery_matrix_compiled, 0, sizeof rows / sizeof rows[0]);
   tcase_add_test(tc, test_delivery_many_dashes);
   tcase_add_test(tc, test_delivery_errors);
   tcase_add_test(tc, test_syntax);

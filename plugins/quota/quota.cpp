@@ -95,7 +95,7 @@ Usage decide(const Maildirsize& m, unsigned long percent, long long age) {
   return Usage::stale;
 }
 
-Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings) {
+Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings, RunMemo* memo) {
   Config c;
   c.on = read_flag(control, kSettings[0], warnings);
   if (!c.on) return c;
@@ -104,7 +104,7 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
   c.quotastatus = control.setting(kSettings[3]).value;
   c.timeout_ms = read_number(control, kSettings[4], 1, 60, warnings) * 1000;
   if (c.quotastatus.empty()) {
-    c.qmail = delivery::load_config(control, deps);
+    c.qmail = delivery::load_config(control, deps, memo);
     c.qmail.passwd = control.setting("chkuserpasswd", "CHKUSER_PASSWD", "/etc/passwd").value;
     c.qmail.alias_user = control.setting("chkuseralias", "", "alias").value;
   }
@@ -135,8 +135,12 @@ Usage ask_quota_status(const Config& c, Deps& deps, std::string_view rcpt, std::
   return Usage::corrupt;
 }
 
-Usage read_maildir(const Config& c, Deps& deps, std::string_view rcpt, std::string& why) {
-  delivery::Result r = delivery::resolve(c.qmail, deps, rcpt);
+Usage read_maildir(const Config& c, Deps& deps, RunMemo* memo, std::string_view rcpt, std::string& why) {
+  if (!c.qmail.error.empty()) {  // e.g. a corrupt virtualdomains.cdb: do not guess the mailbox
+    why = c.qmail.error;
+    return Usage::corrupt;
+  }
+  delivery::Result r = delivery::resolve(c.qmail, deps, rcpt, memo);  // chkuser's answer when it ran
   if (r.outcome != delivery::Outcome::deliver || r.mailbox.empty()) return Usage::none;
   if (r.vpopmail_quota == "NOQUOTA") return Usage::none;
   std::string path = r.mailbox + (r.mailbox.back() == '/' ? "" : "/") + "Maildir/maildirsize";
@@ -177,11 +181,11 @@ Verdict run(const Context& ctx) {
   if (!rcpt) return Verdict::no_opinion();
   if (ctx.env.rcpthosts_ok() == false && !ctx.env.relay_client()) return Verdict::no_opinion();
   std::vector<std::string> warnings;
-  Config c = load_config(ctx.control, ctx.deps, warnings);
+  Config c = load_config(ctx.control, ctx.deps, warnings, ctx.memo);
   for (const auto& w : warnings) log::warn(w);
   if (!c.on || !delivery::syntax_problem(*rcpt).empty()) return Verdict::no_opinion();
   std::string why;
-  Usage u = c.quotastatus.empty() ? read_maildir(c, ctx.deps, *rcpt, why) : ask_quota_status(c, ctx.deps, *rcpt, why);
+  Usage u = c.quotastatus.empty() ? read_maildir(c, ctx.deps, ctx.memo, *rcpt, why) : ask_quota_status(c, ctx.deps, *rcpt, why);
   std::string addr = "<" + printable(*rcpt, 300, EightBit::replace) + ">";
   switch (u) {
     case Usage::full:

@@ -4,6 +4,7 @@
 // UQUOTACHECK=1 (H-Sphere's name). The mailbox is found the way chkuser
 // finds the recipient (lib/delivery.h; the passwd file is chkuser's
 // chkuserpasswd): a vpopmail user's directory, else the home, + /Maildir.
+// In spp-rcpt after chkuser, chkuser's resolution is reused (RunMemo).
 // Its Maildir++ maildirsize (first line "<bytes>S,<count>C", then signed
 // "<bytes> <count>" deltas, read up to 5120 bytes) is summed; usage at or
 // above quotapercent / CHKUSER_MBXQUOTA percent of either limit is full.
@@ -39,7 +40,9 @@ struct Config {
   delivery::Config qmail;
 };
 
-Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings);
+/// With `memo`, qmail's part is shared with the other checks of the hook run.
+Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings,
+                   RunMemo* memo = nullptr);
 
 enum class Usage { under, full, stale, none, corrupt };
 

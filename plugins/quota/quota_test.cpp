@@ -3,6 +3,7 @@
 // (native and vpopmail mailboxes, 452/552, corrupt files, quota-status).
 #include <string>
 
+#include "chkuser/chkuser.h"
 #include "fakes/fake_deps.h"
 #include "quota/quota.h"
 // check.h last: its macros clash with the C++ standard headers.
@@ -131,12 +132,43 @@ START_TEST(test_check) {
 }
 END_TEST
 
+// In spp-rcpt quota reuses chkuser's config and resolution (RunMemo): the
+// pair costs chkuser's file probes plus quota's maildirsize age, no more,
+// and answers as quota alone does.
+START_TEST(test_reuses_chkuser) {
+  Env env;
+  env.set("SMTPRCPTTO", "joe@example.test");
+  env.set("SMTPRCPTHOSTSOK", "1");
+  env.set("CHKUSER_PASSWD", Q + "/passwd");
+  env.set("CHKUSER_START", "always");
+  env.set("UQUOTACHECK", "1");
+  Control control(Q, env);
+  auto stats_of = [&](std::vector<Check> checks, std::string& out) {
+    FakeDeps deps;
+    world(deps);
+    deps.files["/h/joe/Maildir/maildirsize"] = "1000S\n1000 1\n";
+    Env e = env;
+    out = run_checks(checks, Hook::rcpt, e, control, deps).terminal_text();
+    return deps.stat_calls;
+  };
+  std::string a, b, both;
+  unsigned long chk = stats_of({chkuser::check}, a), quo = stats_of({quota::check}, b),
+                pair = stats_of({chkuser::check, quota::check}, both);
+  ck_assert_str_eq(a.c_str(), "");
+  ck_assert_str_eq(b.c_str(), "452 sorry, recipient mailbox is full (#4.2.2)");
+  ck_assert_str_eq(both.c_str(), b.c_str());
+  ck_assert_uint_gt(quo, 2);
+  ck_assert_msg(pair == chk + 1, "chkuser %lu, quota %lu, both %lu stats", chk, quo, pair);
+}
+END_TEST
+
 int main() {
   Suite* s = suite_create("spp-quota");
   TCase* tc = tcase_create("quota");
   tcase_add_test(tc, test_parse);
   tcase_add_test(tc, test_decide);
   tcase_add_test(tc, test_check);
+  tcase_add_test(tc, test_reuses_chkuser);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);
 }
