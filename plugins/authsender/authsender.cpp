@@ -137,14 +137,19 @@ std::string decide(const Config& config, std::string_view login, std::string_vie
 namespace {
 
 // [auth], last: every [auth] plugin before us let this login through.
+// A login that cannot be recorded (empty, or too long) is refused: the auth
+// variants would grant it RELAYCLIENT, and authsender could not hold it to
+// its own addresses.
 Verdict record_login(const Context& ctx) {
   std::string_view user = ctx.env.auth_user().value_or("");
   std::string marker = auth_marker(user);
-  if (marker.empty() && !user.empty())
-    log::warn("login of " + std::to_string(user.size()) + " bytes is too long to record in " +
-              std::string(kAuthMarker) + ": it counts as not authenticated");
   Verdict v;
   v.setenv(kAuthMarker, marker);
+  if (!marker.empty()) return v;
+  auto ip = ctx.env.remote_ip();
+  log::info("refused " + clean_text(ip ? *ip : "unknown") + " at AUTH: a login of " + std::to_string(user.size()) +
+            " bytes cannot be recorded in " + std::string(kAuthMarker));
+  v.append(Verdict::error(535, "5.7.8", "sorry, that login is empty or too long"));
   return v;
 }
 

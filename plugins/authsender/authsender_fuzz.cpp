@@ -4,7 +4,8 @@
 // refused; a refusal never depends on the case of the login or the sender;
 // the compiled form (cdb_records, as spp-conf cdb writes it) answers exactly
 // as the text; [auth] records a marker under which this login answers as
-// without one, while another login's marker leaves the client untouched;
+// without one (or refuses a login it cannot record, 535), while another
+// login's marker leaves the client untouched;
 // spp_auth_listed never crashes on the list text read as smtpplugins.
 // Input: mode byte, SMTPAUTHUSER, SMTPMAILFROM, authsenders text (the rest).
 #include <fcntl.h>
@@ -36,9 +37,15 @@ std::string run(testing::FakeDeps& deps, const Env& env, Hook hook = Hook::mail)
   Verdict v = run_check(authsender::check, Context{hook, env, control, deps, &authsender::check});
   std::string out = v.serialize();
   if (out.empty()) return out;
-  if (hook == Hook::auth) {  // one S line, printable
-    if (out.rfind("SSPP_AUTHUSER=", 0) != 0 || out.find('\n') != out.size() - 1) std::abort();
-    for (char c : out.substr(0, out.size() - 1))
+  if (hook == Hook::auth) {  // one printable S line; a 535 after an empty marker
+    if (out.rfind("SSPP_AUTHUSER=", 0) != 0) std::abort();
+    size_t lf = out.find('\n');
+    if (lf == 14) {
+      if (out.substr(lf + 1) != "E535 sorry, that login is empty or too long (#5.7.8)\n") std::abort();
+    } else if (lf != out.size() - 1) {
+      std::abort();
+    }
+    for (char c : out.substr(0, lf))
       if (c < 0x20 || c > 0x7e) std::abort();
     return out;
   }
@@ -85,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (mode & 4) {
     std::string s = run(deps, env, Hook::auth);
     Env recorded = env;
-    recorded.set("SPP_AUTHUSER", s.substr(14, s.size() - 15));
+    recorded.set("SPP_AUTHUSER", s.substr(14, s.find('\n') - 14));
     std::string want = auth_marker(user).empty() ? "" : out;
     if (run(deps, recorded) != want) std::abort();
     recorded.set("SPP_AUTHUSER", auth_marker(user + "x"));

@@ -129,7 +129,8 @@ static Verdict run_at(Hook hook, FakeDeps& deps, const Env& env, const std::stri
   return run_check(authsender::check, Context{hook, env, control, deps, &authsender::check});
 }
 
-// [auth]: the marker is the escaped login, always through an S line.
+// [auth]: the marker is the escaped login, always through an S line; a login
+// it cannot record is refused (535).
 static const struct {
   const char* name;
   std::string user;
@@ -139,8 +140,9 @@ static const struct {
     {"CR LF", "joe\r\nE250 ok", "SSPP_AUTHUSER=joe\\r\\x0aE250 ok\n"},
     {"NUL", std::string("joe\0x", 5), "SSPP_AUTHUSER=joe\\x00x\n"},
     {"8-bit", "j\xc3\xb6@example.com", "SSPP_AUTHUSER=j\\xc3\\xb6@example.com\n"},
-    {"1000 bytes: not recordable", std::string(1000, 'a'), "SSPP_AUTHUSER=\n"},
-    {"empty", "", "SSPP_AUTHUSER=\n"},
+    {"1000 bytes: not recordable, refused", std::string(1000, 'a'),
+     "SSPP_AUTHUSER=\nE535 sorry, that login is empty or too long (#5.7.8)\n"},
+    {"empty: refused", "", "SSPP_AUTHUSER=\nE535 sorry, that login is empty or too long (#5.7.8)\n"},
 };
 
 START_TEST(test_authsender_auth_marker) {
@@ -152,8 +154,9 @@ START_TEST(test_authsender_auth_marker) {
   std::string out = run_at(Hook::auth, deps, env).serialize();
   ck_assert_msg(out == row.expected, "%s: [%s]", row.name, out.c_str());
   // Applied as qmail-spp applies it, the marker makes this very login authenticated (if recordable).
-  env.set("SPP_AUTHUSER", out.substr(14, out.size() - 15));
-  ck_assert_msg(env.authenticated() == (out.size() > 15), "%s", row.name);
+  std::string marker = out.substr(14, out.find('\n') - 14);
+  env.set("SPP_AUTHUSER", marker);
+  ck_assert_msg(env.authenticated() == !marker.empty(), "%s", row.name);
 }
 END_TEST
 
