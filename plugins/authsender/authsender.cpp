@@ -137,11 +137,14 @@ std::string decide(const Config& config, std::string_view login, std::string_vie
 namespace {
 
 // [auth], last: every [auth] plugin before us let this login through.
-// A login that cannot be recorded (empty, or too long) is refused: the auth
+// SMTPAUTHUSER unset (no auth variant set it): nothing. A login that cannot
+// be recorded (empty, or too long) is refused: the auth
 // variants would grant it RELAYCLIENT, and authsender could not hold it to
 // its own addresses.
 Verdict record_login(const Context& ctx) {
-  std::string_view user = ctx.env.auth_user().value_or("");
+  auto login = ctx.env.auth_user();
+  if (!login) return Verdict::no_opinion();  // not an auth variant's [auth]: nothing to record
+  std::string_view user = *login;
   std::string marker = auth_marker(user);
   Verdict v;
   v.setenv(kAuthMarker, marker);

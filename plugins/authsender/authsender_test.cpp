@@ -149,6 +149,7 @@ START_TEST(test_authsender_auth_marker) {
   auto& row = auth_rows[_i];
   FakeDeps deps;
   Env env;
+  ck_assert(run_at(Hook::auth, deps, env).empty());  // no SMTPAUTHUSER: nothing to record
   env.set("SMTPAUTHUSER", row.user);
   env.set("SMTPAUTHMETHOD", "login");
   std::string out = run_at(Hook::auth, deps, env).serialize();
