@@ -1,5 +1,6 @@
 #include "env.h"
 
+#include "escape.h"
 #include "reply.h"  // clean_text: the form S stored
 
 #include <cstring>
@@ -72,11 +73,23 @@ std::optional<bool> Env::rcpthosts_ok() const {
 }
 
 bool Env::trusted_client() const {
-  // RELAYCLIENT counts when set, even empty (qmail semantics). SMTPAUTHUSER is
-  // set by the spp auth variants after the credentials were verified.
-  if (relay_client()) return true;
+  // RELAYCLIENT counts when set, even empty (qmail semantics).
+  return relay_client() || authenticated();
+}
+
+bool Env::authenticated() const {
+  // SMTPAUTHUSER is set by the spp auth variants after the credentials were
+  // verified, before the [auth] plugins run, and stays set when one refuses.
   auto user = auth_user();
-  return user && !user->empty();
+  if (!user || user->empty()) return false;
+  auto recorded = get(kAuthMarker);
+  if (!recorded) return true;  // spp does not run under [auth]: nothing better to go by
+  return !recorded->empty() && *recorded == auth_marker(*user);
+}
+
+std::string auth_marker(std::string_view login) {
+  std::string m = escape_bytes(login);
+  return m.size() > kMaxAuthMarker ? std::string() : m;
 }
 
 #ifndef SPP_QMAILDIR

@@ -7,6 +7,7 @@
 // checks, exactly as qmail-spp applies them between plugins.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,8 +39,14 @@ class Env {
   std::optional<bool> rcpthosts_ok() const;
   /// RELAYCLIENT set (even empty) — a relaying client.
   bool relay_client() const { return has("RELAYCLIENT"); }
-  /// Relaying or SMTP-authenticated (non-empty SMTPAUTHUSER or TCPREMOTEINFO from an auth patch).
+  /// Relaying (RELAYCLIENT set) or SMTP-authenticated (authenticated()).
   bool trusted_client() const;
+  /// SMTP-authenticated: SMTPAUTHUSER is set and not empty and, when the
+  /// marker kAuthMarker exists, it holds auth_marker(SMTPAUTHUSER). qmail-spp
+  /// leaves SMTPAUTHUSER set after an [auth] plugin refused the login;
+  /// spp-auth records the login it let through (spp-authsender(8)), so a
+  /// refused login does not count. No marker (spp not under [auth]): as before.
+  bool authenticated() const;
   /// A verdict a check stored with S in `name` as "<word> <subject>": the
   /// word, when the marker is about this `subject` (an earlier MAIL's or
   /// HELO's marker is not). S values pass clean_text, so that form is compared.
@@ -48,6 +55,16 @@ class Env {
  private:
   std::map<std::string, std::string, std::less<>> vars_;
 };
+
+/// The variable spp-auth stores the login it let through in (an S marker).
+inline constexpr std::string_view kAuthMarker = "SPP_AUTHUSER";
+/// Logins whose marker form is longer are never recorded (the marker is "").
+inline constexpr size_t kMaxAuthMarker = 256;
+/// The marker value for `login`: escape_bytes(login) (printable ASCII,
+/// reversible, so two logins never share a marker), or "" when that is empty
+/// or longer than kMaxAuthMarker: such a login never counts as authenticated
+/// while the marker is in force.
+std::string auth_marker(std::string_view login);
 
 /// The qmail home: $QMAILDIR when set and non-empty, else `fallback`
 /// ("" for plugins, which qmail-smtpd runs in the qmail home; the

@@ -2,8 +2,9 @@
 // variables read from it, and parse_ulong() against a reference.
 // Oracles: get() returns the FIRST entry of a name (as getenv does), entries
 // without '=' are ignored; rcpthosts_ok is true only for "1", false only for
-// "0"; rcpt_count agrees with the reference number parser; remote_ip and
-// trusted_client follow their definitions; set/unset behave like a map.
+// "0"; rcpt_count agrees with the reference number parser; remote_ip,
+// authenticated (spp-auth's marker) and trusted_client follow their
+// definitions; set/unset behave like a map.
 // Input: NUL-separated environ entries.
 #include <cerrno>
 #include <cstddef>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "env.h"
+#include "escape.h"
 #include "fuzz.h"
 
 namespace {
@@ -102,7 +104,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   }
   auto user = var("SMTPAUTHUSER");
-  if (env.trusted_client() != (var("RELAYCLIENT").has_value() || (user && !user->empty()))) std::abort();
+  auto recorded = var("SPP_AUTHUSER");  // spp-auth's marker, when it ran
+  bool authenticated = user && !user->empty() &&
+                       (!recorded || (!recorded->empty() && *recorded == spp::escape_bytes(*user) &&
+                                      recorded->size() <= spp::kMaxAuthMarker));
+  if (env.authenticated() != authenticated) std::abort();
+  if (env.trusted_client() != (var("RELAYCLIENT").has_value() || authenticated)) std::abort();
   if (env.relay_client() != var("RELAYCLIENT").has_value()) std::abort();
 
   // S and U as qmail-spp applies them between plugins: the last one wins.

@@ -74,16 +74,43 @@ END_TEST
 static const struct {
   std::vector<const char*> vars;
   bool trusted;
+  int authenticated = -1;  // Env::authenticated(); -1: as trusted
 } trust_rows[] = {
     {{}, false},
-    {{"RELAYCLIENT="}, true},
+    {{"RELAYCLIENT="}, true, 0},
     {{"SMTPAUTHUSER=joe"}, true},
     {{"SMTPAUTHUSER="}, false},  // empty user: no authentication happened
     {{"TCPREMOTEINFO=joe"}, false},
+    // spp-auth's marker: the login it let through is the only one that counts.
+    {{"SMTPAUTHUSER=joe", "SPP_AUTHUSER=joe"}, true},
+    {{"SMTPAUTHUSER=joe", "SPP_AUTHUSER=ann"}, false},  // an [auth] plugin after ann refused joe
+    {{"SMTPAUTHUSER=joe", "SPP_AUTHUSER="}, false},     // refused before spp-auth ran
+    {{"SMTPAUTHUSER=Joe", "SPP_AUTHUSER=joe"}, false},  // byte for byte: the login as checkpassword saw it
+    {{"SMTPAUTHUSER=joe", "SPP_AUTHUSER=joe", "RELAYCLIENT="}, true, 1},
+    {{"SMTPAUTHUSER=joe", "SPP_AUTHUSER=ann", "RELAYCLIENT="}, true, 0},
+    {{"SMTPAUTHUSER=j\xff", "SPP_AUTHUSER=j\\xff"}, true},  // the escaped form of the 8-bit login
+    {{"SMTPAUTHUSER=j\\xff", "SPP_AUTHUSER=j\\xff"}, false},  // a login that looks like that form
 };
 
 START_TEST(test_env_trusted_client) {
   ck_assert_msg(make(trust_rows[_i].vars).trusted_client() == trust_rows[_i].trusted, "row %d", _i);
+  bool want = trust_rows[_i].authenticated < 0 ? trust_rows[_i].trusted : trust_rows[_i].authenticated == 1;
+  ck_assert_msg(make(trust_rows[_i].vars).authenticated() == want, "row %d", _i);
+}
+END_TEST
+
+// The marker form: reversible, printable, bounded.
+START_TEST(test_env_auth_marker) {
+  ck_assert_str_eq(spp::auth_marker("joe@example.com").c_str(), "joe@example.com");
+  ck_assert_str_eq(spp::auth_marker("j\r\nE250 x").c_str(), "j\\r\\x0aE250 x");
+  ck_assert_str_eq(spp::auth_marker(std::string("a\0b", 3)).c_str(), "a\\x00b");
+  ck_assert_str_eq(spp::auth_marker("").c_str(), "");
+  ck_assert_uint_eq(spp::auth_marker(std::string(256, 'a')).size(), 256);
+  ck_assert_str_eq(spp::auth_marker(std::string(257, 'a')).c_str(), "");
+  ck_assert_str_eq(spp::auth_marker(std::string(100, '\xff')).c_str(), "");  // 400 bytes escaped
+  std::string long_login = "SMTPAUTHUSER=" + std::string(1000, 'a');
+  ck_assert(make({long_login.c_str()}).authenticated());  // no marker: as before
+  ck_assert(!make({long_login.c_str(), "SPP_AUTHUSER="}).authenticated());
 }
 END_TEST
 
@@ -129,6 +156,7 @@ int main() {
   tcase_add_test(tc, test_env_accessors);
   tcase_add_loop_test(tc, test_env_trusted_client, 0, sizeof trust_rows / sizeof trust_rows[0]);
   tcase_add_test(tc, test_env_marker);
+  tcase_add_test(tc, test_env_auth_marker);
   tcase_add_test(tc, test_valid_dns_name);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);

@@ -126,6 +126,7 @@ constexpr int cached = 100;  // enforce a verdict stored earlier (no I/O)
 constexpr int policy = 300;  // local lists and patterns (files, cdb)
 constexpr int lookup = 500;  // DNS and other remote lookups
 constexpr int delay = 900;   // tarpits: only clients nobody refused
+constexpr int last = 1000;   // after every other check of the hook (spp-auth's login marker)
 }  // namespace order
 
 struct Check;

@@ -1,6 +1,7 @@
 // spp-conf cdb NAME...: reads control/NAME with qmail's control-file rules
 // (lines up to 64 KiB, as the checks read them), writes the records the
-// checks look up (lib/addrlist cdb_records, helocheck::cdb_records) to
+// checks look up (lib/addrlist cdb_records, helocheck::cdb_records,
+// authsender::cdb_records) to
 // control/NAME.cdb through a temporary file and rename(2), and says how
 // many exact entries and patterns it holds. A plugin running meanwhile sees
 // the old or the new database, never a half-written one.
@@ -18,6 +19,7 @@
 #include <string_view>
 
 #include "addrlist.h"
+#include "authsender/authsender.h"
 #include "cdb_writer.h"
 #include "control.h"
 #include "delivery.h"
@@ -31,7 +33,8 @@ namespace spp::conf {
 namespace {
 
 constexpr const char* kLists[] = {"badmailfrom",     "badmailpatterns", "blackholedsender",
-                                  "badrcptto",       "badrcptpatterns", "badhelo", "virtualdomains", nullptr};
+                                  "badrcptto",       "badrcptpatterns", "badhelo",
+                                  "virtualdomains",  "authsenders",     nullptr};
 constexpr size_t kMaxLine = 65536;  // what the checks accept
 
 bool sender_list(std::string_view name) {
@@ -88,14 +91,17 @@ int build(const Paths& paths, const std::string& name) {
   }
   size_t skipped = 0;
   std::vector<std::string> lines;
+  bool authsenders = name == "authsenders";  // its text form keeps NUL bytes: so does its cdb
   for (auto& line : l.lines) {
-    if (line.find('\0') != std::string::npos || line.find('\n') != std::string::npos) {
+    if ((!authsenders && line.find('\0') != std::string::npos) || line.find('\n') != std::string::npos) {
       ++skipped;  // qmail's constmap stops at a NUL: such a line cannot mean what it says
       continue;
     }
     lines.push_back(std::move(line));
   }
-  CdbRecords records = name == "badhelo" ? helocheck::cdb_records(lines) : cdb_records(lines, sender_list(name));
+  CdbRecords records = name == "badhelo"   ? helocheck::cdb_records(lines)
+                       : authsenders        ? authsender::cdb_records(lines)
+                                            : cdb_records(lines, sender_list(name));
   size_t patterns = 0;
   for (const auto& r : records)
     if (!r.first.empty() && r.first[0] == '\n')
@@ -105,7 +111,10 @@ int build(const Paths& paths, const std::string& name) {
         at += 8 + len;
       }
   if (int rc = write(cdb, records)) return rc;
-  std::printf("%s: %zu lines, %zu patterns -> %s", name.c_str(), lines.size(), patterns, cdb.c_str());
+  if (authsenders)
+    std::printf("%s: %zu lines, %zu logins -> %s", name.c_str(), lines.size(), records.size() - 1, cdb.c_str());
+  else
+    std::printf("%s: %zu lines, %zu patterns -> %s", name.c_str(), lines.size(), patterns, cdb.c_str());
   if (skipped) std::printf(" (%zu lines with a NUL byte skipped)", skipped);
   std::printf("\n");
   return exitcode::ok;
@@ -114,7 +123,7 @@ int build(const Paths& paths, const std::string& name) {
 int cdb_usage(const char* complaint) {
   if (complaint) std::fprintf(stderr, "spp-conf: fatal: %s\n", complaint);
   std::fputs("usage: spp-conf cdb LIST...   LIST: badmailfrom badmailpatterns blackholedsender badrcptto "
-             "badrcptpatterns badhelo virtualdomains\n",
+             "badrcptpatterns badhelo virtualdomains authsenders\n",
              stderr);
   return exitcode::bad_input;
 }

@@ -6,8 +6,9 @@
 namespace spp::conf {
 
 /// spp-conf cdb NAME... : builds control/NAME.cdb from control/NAME for
-/// badmailfrom, badmailpatterns, blackholedsender, badrcptto, badrcptpatterns
-/// and badhelo (and virtualdomains, for spp-chkuser), atomically (temporary file + rename). A missing text file
+/// badmailfrom, badmailpatterns, blackholedsender, badrcptto, badrcptpatterns,
+/// badhelo and authsenders (and virtualdomains, for spp-chkuser), atomically
+/// (temporary file + rename). A missing text file
 /// removes a stale cdb. 0 ok, 100 usage, 111 I/O failure.
 int cmd_cdb(int argc, char** argv, const Paths& paths);
 

@@ -81,7 +81,20 @@ static const struct {
     {"auth note", "[auth]\n/x\n", Severity::note, "AUTH variant"},
     {"spp-rbl under mail", "[mail]\n/q/spp-rbl\n", Severity::warning, "cannot tell this command from a later one"},
     {"spp-rbl under data", "[data]\n/q/spp-rbl\n", Severity::warning, "does nothing useful under [data]: list it under [connection], [rcpt]"},
+    {"[auth] plugin after spp-auth", "[auth]\n/q/spp-auth\n/x\n", Severity::warning,
+     "runs after spp-auth (line 2), which has already recorded the login"},
+    {"after spp-auth, in a second [auth] section", "[auth]\n/q/spp-auth\n[mail]\n/q/spp-mail\n[auth]\n/x\n",
+     Severity::warning, "runs after spp-auth (line 2)"},
+    {"spp-authsender alone under [auth]", "[auth]\n/q/spp-authsender\n", Severity::warning,
+     "cannot tell this command from a later one"},
 };
+
+// spp-auth last under [auth] is the recommended shape: no warning about it.
+START_TEST(test_smtpplugins_spp_auth_last_is_quiet) {
+  for (const auto& d : diagnose_text("[auth]\n/x\n/q/spp-auth\n[mail]\n/q/spp-mail\n"))
+    ck_assert_msg(d.message.find("spp-auth") == std::string::npos, "unexpected: %s", d.message.c_str());
+}
+END_TEST
 
 START_TEST(test_smtpplugins_diagnose) {
   auto row = diag_rows[_i];
@@ -175,6 +188,7 @@ int main() {
   tcase_add_test(tc, test_smtpplugins_skeleton_has_every_section);
   tcase_add_loop_test(tc, test_smtpplugins_diagnose, 0, sizeof diag_rows / sizeof diag_rows[0]);
   tcase_add_test(tc, test_smtpplugins_clean_config_is_quiet);
+  tcase_add_test(tc, test_smtpplugins_spp_auth_last_is_quiet);
   tcase_add_test(tc, test_smtpplugins_batch_rows);
   tcase_add_test(tc, test_smtpplugins_nul_splits_like_qmail_spp);
   tcase_add_test(tc, test_smtpplugins_crlf_shows_the_cr);

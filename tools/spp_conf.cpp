@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "authsender/authsender.h"
 #include "cdb_cmd.h"
 #include "control.h"
 #include "escape.h"
@@ -454,6 +455,7 @@ std::vector<Diagnostic> diagnose_text(const std::string& content) {
   Diagnostics out;
   auto lines = parse(content);
   SeenChecks seen, ours;
+  size_t spp_auth_line = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
     const Line& l = lines[i];
     size_t no = i + 1;
@@ -476,7 +478,17 @@ std::vector<Diagnostic> diagnose_text(const std::string& content) {
       out.push_back({Severity::error, no, "entry in an unknown section: qmail-spp never runs it"});
       continue;
     }
-    diagnose_entry(qmail_pieces(l.text).front(), l.section, no, seen, ours, out);
+    std::string_view eff = qmail_pieces(l.text).front();
+    if (l.section == 'a' && !eff.empty() && eff.front() != ':') {
+      // spp-auth records the login as let through (SPP_AUTHUSER): a plugin
+      // after it that refuses comes too late, the refused login still counts.
+      if (spp_auth_line && our_name(eff) != "auth")
+        out.push_back({Severity::warning, no, "runs after spp-auth (line " + std::to_string(spp_auth_line) +
+                       "), which has already recorded the login as accepted (SPP_AUTHUSER): if this plugin "
+                       "refuses the AUTH, the client still counts as authenticated; list it before spp-auth"});
+      if (our_name(eff) == "auth" && !spp_auth_line) spp_auth_line = no;
+    }
+    diagnose_entry(eff, l.section, no, seen, ours, out);
   }
   return out;
 }
@@ -629,6 +641,29 @@ void check_compiled_lists(const Control& control, Report& report) {
 
 }  // namespace
 
+namespace {
+
+// authsender on, spp-auth not under [auth]: a login an [auth] plugin refused
+// keeps SMTPAUTHUSER set (qmail-spp never takes it back) and nothing says so.
+void check_auth_marker(const Paths& paths, const Control& control, Report& report) {
+  const Check* c = find_check("authsender");
+  const SettingSpec* spec = c ? c->setting("authsender") : nullptr;
+  if (!spec) return;
+  Setting mode = control.setting(*spec);
+  std::string value = lower_ascii(mode.value);
+  if (value != "1" && value != "domain" && value != "login") return;
+  std::string content;
+  if (read_file(paths.conffile, content) || authsender::spp_auth_listed(content)) return;  // unreadable: reported
+  report(Severity::warning, paths.conffile,
+         "authsender=" + escape_bytes(mode.value) + " (" + mode.origin +
+             ") but spp-auth is not listed under [auth]: qmail-spp leaves SMTPAUTHUSER set when an [auth] plugin "
+             "refuses the login, so such a client still counts as authenticated (to authsender, and to the checks "
+             "that skip authenticated clients). With an SMTP AUTH variant of qmail-spp, list spp-auth last under "
+             "[auth] (spp-conf -p spp-auth -t auth); without one, [auth] never runs and this does not matter");
+}
+
+}  // namespace
+
 int check_config(const Paths& paths, const Env& env) {
   if (!control_dir_exists(paths)) {
     fatal("no control directory at " + paths.qmaildir + "/control (set QMAILDIR to the qmail home)");
@@ -645,6 +680,7 @@ int check_config(const Paths& paths, const Env& env) {
     check_options(where, options, report);
   check_plugin_settings(control, report);
   check_compiled_lists(control, report);
+  check_auth_marker(paths, control, report);
   std::printf("%zu error(s), %zu warning(s)\n", report.errors, report.warnings);
   return report.errors ? exitcode::bad_input : exitcode::ok;
 }

@@ -21,7 +21,7 @@ static const char kUsage[] =
     "       spp-conf -i -p plugin                                 check and fix permissions\n"
     "       spp-conf list | check | show | test [options]          see spp-conf(8)\n"
     "       spp-conf srs newsecret | forward SENDER | reverse ADDRESS   SRS secrets and addresses\n"
-    "       spp-conf cdb LIST...          compile big lists (badmailfrom, badrcptto, badhelo, virtualdomains, ...) to LIST.cdb\n"
+    "       spp-conf cdb LIST...          compile big lists (badmailfrom, badrcptto, badhelo, virtualdomains, authsenders, ...) to LIST.cdb\n"
     "  plugin: relative to the plugin directory ($SPP_PLUGINDIR), or an absolute path\n"
     "  category: connection, helo, mail, rcpt, data, auth\n"
     "  files: $QMAILDIR (qmail home), $SPPCONFFILE (default control/smtpplugins)\n";

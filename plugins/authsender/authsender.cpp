@@ -1,5 +1,9 @@
 #include "authsender/authsender.h"
 
+#include <cerrno>
+#include <cstring>
+
+#include "listfile.h"
 #include "log.h"
 #include "text.h"
 
@@ -42,11 +46,69 @@ void parse_authsenders(const std::vector<std::string>& lines, Config& config, st
   }
 }
 
-Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings) {
+CdbRecords cdb_records(const std::vector<std::string>& lines) {
+  Config all;
+  std::vector<std::string> ignored;
+  parse_authsenders(lines, all, ignored);
+  CdbRecords records{{std::string(kAlwaysKey), ""}};
+  for (const auto& [login, owned] : all.owned) {
+    std::string value;
+    for (const auto& a : owned) value += (value.empty() ? "" : " ") + a;
+    records.emplace_back(login, value);
+  }
+  return records;
+}
+
+bool spp_auth_listed(std::string_view smtpplugins) {
+  char section = 0;
+  for (std::string_view line : split_lines(smtpplugins)) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    if (line.front() == '[') {
+      section = line.size() > 1 ? line[1] : 0;  // qmail-spp looks at one character
+      continue;
+    }
+    if (section != 'a' || line.front() == ':') continue;  // the whole line is the path
+    size_t slash = line.rfind('/');
+    if (line.substr(slash == std::string_view::npos ? 0 : slash + 1) == "spp-auth") return true;
+  }
+  return false;
+}
+
+Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings,
+                   std::optional<std::string_view> login) {
   Config config;
   std::string mode = read_choice(control, kSettings[0], {"0", "1", "2", "domain", "login"}, warnings);
   config.mode = mode == "1" || mode == "domain" ? Mode::domain : mode == "login" ? Mode::login : Mode::off;
   if (config.mode == Mode::off) return config;
+  if (login) {  // the compiled form, when spp-conf cdb built it: one lookup, no parse
+    std::string cdb = compiled_path(control, "authsenders");
+    switch (probe_compiled(deps, cdb, config.error)) {
+      case Lookup::error:
+        return config;
+      case Lookup::found: {
+        std::string key = lower_ascii(*login);
+        if (key.find('\n') != std::string::npos) return config;  // no line holds one (nor kAlwaysKey)
+        CdbResult r = deps.cdb_find(cdb, key);
+        if (r.status == Lookup::error) {
+          config.error = "unable to read " + cdb + ": " + r.error;
+          return config;
+        }
+        if (r.status == Lookup::found) {
+          auto& owned = config.owned[key];
+          for (std::string_view rest = r.value; !rest.empty();) {
+            size_t sp = rest.find(' ');
+            if (sp) owned.emplace_back(rest.substr(0, sp));
+            if (sp == std::string_view::npos) break;
+            rest.remove_prefix(sp + 1);
+          }
+        }
+        return config;
+      }
+      case Lookup::missing:
+        break;
+    }
+  }
   Lines l = deps.read_lines(control.path("authsenders"), kListMaxLine);
   if (l.status == Lookup::error) {
     config.error = "unable to read " + control.path("authsenders") + ": " + l.error;
@@ -74,12 +136,65 @@ std::string decide(const Config& config, std::string_view login, std::string_vie
 
 namespace {
 
+// [auth], last: every [auth] plugin before us let this login through.
+// SMTPAUTHUSER unset (no auth variant set it): nothing. A login that cannot
+// be recorded (empty, or too long) is refused: the auth
+// variants would grant it RELAYCLIENT, and authsender could not hold it to
+// its own addresses.
+Verdict record_login(const Context& ctx) {
+  auto login = ctx.env.auth_user();
+  if (!login) return Verdict::no_opinion();  // not an auth variant's [auth]: nothing to record
+  std::string_view user = *login;
+  std::string marker = auth_marker(user);
+  Verdict v;
+  v.setenv(kAuthMarker, marker);
+  if (!marker.empty()) return v;
+  auto ip = ctx.env.remote_ip();
+  log::info("refused " + clean_text(ip ? *ip : "unknown") + " at AUTH: a login of " + std::to_string(user.size()) +
+            " bytes cannot be recorded in " + std::string(kAuthMarker));
+  v.append(Verdict::error(535, "5.7.8", "sorry, that login is empty or too long"));
+  return v;
+}
+
+// Where qmail-spp reads its plugin list: $SPPCONFFILE, else control/smtpplugins,
+// relative to the qmail home (our working directory, or Control's base).
+bool spp_auth_configured(const Context& ctx) {
+  auto conf = ctx.env.get("SPPCONFFILE");
+  std::string path = conf && !conf->empty() ? std::string(*conf) : ctx.control.path("smtpplugins");
+  if (conf && !conf->empty() && path.front() != '/' && !ctx.control.base().empty())
+    path = ctx.control.base() + "/" + path;
+  std::string text;
+  if (int err = ctx.deps.read_file(path, text, 1 << 20)) {
+    if (err != ENOENT) log::warn("unable to read " + path + ": " + std::strerror(err) + "; SMTPAUTHUSER taken as is");
+    return false;
+  }
+  return spp_auth_listed(text);
+}
+
 Verdict run(const Context& ctx) {
+  if (ctx.hook == Hook::auth) return record_login(ctx);
   auto user = ctx.env.auth_user();
   auto sender = ctx.env.mail_from();
   if (!user || user->empty() || !sender) return Verdict::no_opinion();  // not authenticated: untouched
+  auto ip = ctx.env.remote_ip();
+  std::string who = clean_text(ip ? *ip : "unknown");
+  if (!ctx.env.get(kAuthMarker)) {
+    // No marker although spp-auth is listed under [auth]: it never ran for
+    // this login, so an [auth] plugin before it refused the AUTH. Record
+    // that (an empty marker) for every later check and command.
+    if (spp_auth_configured(ctx)) {
+      log::info(who + ": login " + clean_text(*user) + " was refused under [auth] (spp-auth did not run): "
+                "not authenticated");
+      Verdict v;
+      v.setenv(kAuthMarker, "");
+      return v;
+    }
+  } else if (!ctx.env.authenticated()) {
+    log::info(who + ": login " + clean_text(*user) + " is not the one spp-auth let through: not authenticated");
+    return Verdict::no_opinion();
+  }
   std::vector<std::string> warnings;
-  Config config = load_config(ctx.control, ctx.deps, warnings);
+  Config config = load_config(ctx.control, ctx.deps, warnings, *user);
   for (const auto& w : warnings) log::warn(w);
   if (!config.error.empty()) {
     log::warn(config.error + (ctx.fail_mode() == FailMode::open ? "; no opinion" : "; answering 451"));
@@ -87,8 +202,7 @@ Verdict run(const Context& ctx) {
   }
   std::string refusal = decide(config, *user, *sender);
   if (refusal.empty()) return Verdict::no_opinion();
-  auto ip = ctx.env.remote_ip();
-  log::info("refused " + clean_text(ip ? *ip : "unknown") + " at MAIL: login " + clean_text(*user) + "; sender <" +
+  log::info("refused " + who + " at MAIL: login " + clean_text(*user) + "; sender <" +
             clean_text(*sender) + ">");
   return Verdict::error(553, "5.7.1", refusal);
 }
@@ -104,7 +218,10 @@ void lint(const Control& control, std::vector<std::string>& warnings) {
 }
 
 constexpr HookUse kUses[] = {
-    {Hook::mail, order::policy, "refuses an authenticated client's sender it does not own (553)"},
+    // First at MAIL: its empty marker for a refused login reaches every later check.
+    {Hook::mail, order::cached, "refuses an authenticated client's sender it does not own (553)"},
+    // Last at AUTH, and only inside spp-auth: alone it cannot tell [auth] from [mail].
+    {Hook::auth, order::last, "records the login the [auth] plugins let through (S SPP_AUTHUSER)", false},
 };
 
 }  // namespace
@@ -112,7 +229,9 @@ constexpr HookUse kUses[] = {
 const Check check = {
     "authsender",
     "An authenticated client (SMTPAUTHUSER) may only send as its login, its domain (authsender=1) or the "
-    "addresses authsenders gives it; 553 naming the rule. Others are untouched.",
+    "addresses authsenders(.cdb) gives it; 553 naming the rule. Others are untouched. Under [auth] (spp-auth, "
+    "last) it records the login let through, so a login an [auth] plugin refused counts as not authenticated "
+    "for every check.",
     kUses,
     kSettings,
     FailMode::tempfail,

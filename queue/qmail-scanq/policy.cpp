@@ -52,8 +52,7 @@ Scope decide_scope(const Config& config, const Env& env, const std::vector<bool>
     any_spam = any_spam || b;
     if (!config.spamglobal) all_spam = all_spam && b;
   }
-  auto user = env.auth_user();
-  bool authenticated = user && !user->empty();
+  bool authenticated = env.authenticated();  // spp-auth's marker: a refused login is not
   auto skipped = [&](unsigned long level) {
     return (level >= 1 && authenticated) || (level >= 2 && env.trusted_client());
   };
