@@ -60,6 +60,9 @@ ifeq ($(STATIC),-static)
 ifneq ($(shell command -v ld.lld 2>/dev/null),)
 SPP_LDFLAGS := -fuse-ld=lld -Wl,--symbol-ordering-file=lib/startup.order -Wl,--no-warn-symbol-ordering
 endif
+# OpenSSL's CPU probe (6 CPUIDs, each a VM exit) runs when spp-srs first
+# hashes instead of at every start (lib/crypto_init.h).
+SPP_LDFLAGS += -Wl,--wrap=OPENSSL_cpuid_setup -Wl,--undefined=OPENSSL_cpuid_setup
 endif
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -lpthread)
