@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -24,7 +25,29 @@ int read_file(const std::string& path, std::string& out, size_t max_bytes) {
   } else if (size_t(st.st_size) > max_bytes) {
     err = EFBIG;
   }
-  if (err == 0) err = read_fd(fd, out, max_bytes);  // may have grown since fstat
+  if (err == 0) {
+    // Straight into `out`, sized from fstat: no stack buffer (its pages are
+    // page faults at every plugin start) and no copy. One byte more than the
+    // size, so a file grown since fstat shows as a full read and grows `out`.
+    size_t have = 0;
+    out.resize(size_t(st.st_size) + 1);
+    for (;;) {
+      if (have == out.size()) {
+        if (have > max_bytes) {
+          err = EFBIG;
+          break;
+        }
+        out.resize(std::min(out.size() * 2, max_bytes + 1));
+      }
+      ssize_t n = ::read(fd, out.data() + have, out.size() - have);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) err = errno;
+      if (n <= 0) break;
+      have += size_t(n);
+    }
+    out.resize(have);
+    if (err == 0 && have > max_bytes) err = EFBIG;
+  }
   ::close(fd);
   if (err) out.clear();
   return err;
