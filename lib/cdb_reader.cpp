@@ -1,11 +1,3 @@
-// cdb_reader: DJB cdb lookups (the format tinycdb and qmail-newu write) with
-// pread(2) instead of tinycdb's mmap of the whole file. A plugin looks up a
-// handful of keys once per exec; each first touch of a mapped page is a page
-// fault, and on virtualised hosts a fault costs 10-20 times a small pread
-// (bench/chkuser: a 8 MB users/cdb and virtualdomains.cdb cost ~12 faults
-// per RCPT). The header (2048 bytes) is read once at open; a lookup reads
-// its hash slots and the candidate records. Every offset is checked against
-// the file size: a truncated or corrupt file answers error, never a crash.
 #include "cdb_reader.h"
 
 #include <fcntl.h>
@@ -21,15 +13,13 @@ namespace spp {
 
 namespace {
 
-constexpr size_t kHeader = 2048;
+constexpr size_t kHeader = 2048;  // 256 tables x (position, number of slots)
+constexpr size_t kSlotBatch = 8;  // slots read per pread: most probes end in the first
+constexpr size_t kDataAhead = 256;  // data bytes read with the key (one pread for short values)
 
-struct Reader {
-  uint64_t size = 0;
-  unsigned char header[kHeader];
-};
-
-uint32_t unpack(const unsigned char* p) {
-  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+uint32_t get_u32(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return uint32_t(u[0]) | uint32_t(u[1]) << 8 | uint32_t(u[2]) << 16 | uint32_t(u[3]) << 24;
 }
 
 uint32_t cdb_hash(std::string_view key) {
@@ -38,24 +28,9 @@ uint32_t cdb_hash(std::string_view key) {
   return h;
 }
 
-// Reads exactly n bytes at off; false on a short read or an error.
-bool read_at(int fd, void* buf, size_t n, uint64_t off) {
-  auto* p = static_cast<unsigned char*>(buf);
-  while (n > 0) {
-    ssize_t r = ::pread(fd, p, n, static_cast<off_t>(off));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= size_t(r);
-    off += uint64_t(r);
-  }
-  return true;
-}
-
 }  // namespace
 
 Cdb::~Cdb() {
-  delete static_cast<Reader*>(db_);
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -71,63 +46,82 @@ Lookup Cdb::open(const std::string& path) {
     error_ = "not a regular file";
     return Lookup::error;
   }
-  auto* r = new Reader;
-  r->size = uint64_t(st.st_size);
-  if (r->size < kHeader || r->size > 0xffffffffULL || !read_at(fd_, r->header, kHeader, 0)) {
+  size_ = static_cast<unsigned long long>(st.st_size);
+  header_.resize(kHeader);
+  if (size_ < kHeader || !read_at(0, header_.data(), kHeader)) {
     error_ = "not a cdb file";
-    delete r;
     return Lookup::error;
   }
-  db_ = r;
+  open_ = true;
   return Lookup::found;
 }
 
+bool Cdb::read_at(unsigned long long pos, char* buf, size_t len) const {
+  while (len > 0) {
+    ssize_t n = ::pread(fd_, buf, len, static_cast<off_t>(pos));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;  // an error, or the file shrank under us
+    buf += n, pos += static_cast<size_t>(n), len -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
 CdbResult Cdb::find(std::string_view key) const {
-  CdbResult out;
-  if (!db_) {
-    out.error = "database not open";
-    return out;
+  CdbResult r;
+  if (!open_) {
+    r.error = "database not open";
+    return r;
   }
-  const auto* r = static_cast<const Reader*>(db_);
-  auto corrupt = [&out] {
-    out.status = Lookup::error;
-    out.value.clear();
-    out.error = "corrupt cdb";
-    return out;
+  const auto corrupt = [&r] {
+    r.status = Lookup::error;
+    r.error = "corrupt cdb";
+    return r;
   };
-  uint32_t h = cdb_hash(key);
-  const unsigned char* entry = r->header + (h & 255) * 8;
-  uint64_t table = unpack(entry), slots = unpack(entry + 4);
+  uint32_t hash = cdb_hash(key);
+  const char* entry = header_.data() + (hash & 255) * 8;
+  unsigned long long table = get_u32(entry), slots = get_u32(entry + 4);
   if (slots == 0) {
-    out.status = Lookup::missing;
-    return out;
+    r.status = Lookup::missing;
+    return r;
   }
-  if (table < kHeader || table + slots * 8 > r->size) return corrupt();
-  uint64_t slot = (h >> 8) % slots;
-  std::string candidate;
-  for (uint64_t probe = 0; probe < slots; ++probe) {
-    unsigned char s[8];
-    if (!read_at(fd_, s, 8, table + slot * 8)) return corrupt();
-    uint32_t sh = unpack(s), pos = unpack(s + 4);
-    if (pos == 0) break;  // an empty slot ends the chain
-    if (sh == h) {  // read the lengths and the key in one go, the data only on a match
-      if (pos < kHeader || uint64_t(pos) + 8 > r->size) return corrupt();
-      candidate.resize(8 + std::min<uint64_t>(key.size(), r->size - pos - 8));
-      if (!read_at(fd_, candidate.data(), candidate.size(), pos)) return corrupt();
-      const auto* lens = reinterpret_cast<const unsigned char*>(candidate.data());
-      uint64_t klen = unpack(lens), dlen = unpack(lens + 4);
-      if (uint64_t(pos) + 8 + klen + dlen > r->size) return corrupt();
-      if (klen == key.size() && candidate.compare(8, klen, key) == 0) {
-        out.value.resize(dlen);
-        if (dlen && !read_at(fd_, out.value.data(), dlen, uint64_t(pos) + 8 + klen)) return corrupt();
-        out.status = Lookup::found;
-        return out;
+  if (table > size_ || slots > (size_ - table) / 8) return corrupt();
+  unsigned long long slot = (hash >> 8) % slots;
+  char batch[kSlotBatch * 8];
+  std::string record;
+  for (unsigned long long probed = 0; probed < slots;) {
+    // Up to kSlotBatch slots from `slot`, not past the table's end (it wraps).
+    size_t n = static_cast<size_t>(std::min<unsigned long long>(kSlotBatch, std::min(slots - slot, slots - probed)));
+    if (!read_at(table + slot * 8, batch, n * 8)) return corrupt();
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t slot_hash = get_u32(batch + i * 8), pos = get_u32(batch + i * 8 + 4);
+      if (pos == 0) {  // an empty slot ends the chain
+        r.status = Lookup::missing;
+        return r;
       }
+      if (slot_hash != hash) continue;
+      if (pos > size_ || size_ - pos < 8) return corrupt();
+      // The record: key length, data length, key, data; read with some data ahead.
+      size_t want = static_cast<size_t>(std::min<unsigned long long>(8 + key.size() + kDataAhead, size_ - pos));
+      record.resize(want);
+      if (!read_at(pos, record.data(), want)) return corrupt();
+      uint32_t klen = get_u32(record.data()), dlen = get_u32(record.data() + 4);
+      if (klen != key.size()) continue;
+      if (size_ - pos - 8 < klen || size_ - pos - 8 - klen < dlen) return corrupt();
+      if (want < 8 + klen || std::memcmp(record.data() + 8, key.data(), klen) != 0) continue;
+      size_t have = want - 8 - klen;
+      r.value.assign(record, 8 + klen, std::min<size_t>(have, dlen));
+      if (dlen > have) {
+        r.value.resize(dlen);
+        if (!read_at(pos + 8 + klen + have, r.value.data() + have, dlen - have)) return corrupt();
+      }
+      r.status = Lookup::found;
+      return r;
     }
-    if (++slot == slots) slot = 0;
+    probed += n;
+    slot = (slot + n) % slots;
   }
-  out.status = Lookup::missing;
-  return out;
+  r.status = Lookup::missing;
+  return r;
 }
 
 }  // namespace spp

@@ -3,11 +3,13 @@
 #include <cdb.h>
 #include <check.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <string>
 
 #include "check_main.h"
+#include "file.h"
 #include "testutil.h"
 
 using spp::Cdb;
@@ -47,6 +49,69 @@ START_TEST(test_cdb_missing_and_corrupt) {
   home.write("control/bad.cdb", "short");
   Cdb bad;
   ck_assert(bad.open(home.control("bad.cdb")) == Lookup::error);
+}
+END_TEST
+
+// Many keys: chains that share a table and collide, values longer than what a
+// lookup reads ahead, empty values, absent keys that probe full chains.
+START_TEST(test_cdb_many) {
+  TempHome home;
+  std::string path = home.control("many.cdb");
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
+  struct cdb_make cdbm;
+  cdb_make_start(&cdbm, fd);
+  for (int i = 0; i < 5000; ++i) {
+    std::string k = "user" + std::to_string(i) + "@example.com";
+    std::string v(size_t(i % 700), char('a' + i % 26));
+    cdb_make_add(&cdbm, k.data(), unsigned(k.size()), v.data(), unsigned(v.size()));
+  }
+  cdb_make_add(&cdbm, "dup", 3, "first", 5);
+  cdb_make_add(&cdbm, "dup", 3, "second", 6);
+  cdb_make_finish(&cdbm);
+  close(fd);
+  Cdb db;
+  ck_assert(db.open(path) == Lookup::found);
+  for (int i = 0; i < 5000; ++i) {
+    auto r = db.find("user" + std::to_string(i) + "@example.com");
+    ck_assert_msg(r.status == Lookup::found, "key %d", i);
+    ck_assert(r.value == std::string(size_t(i % 700), char('a' + i % 26)));
+    ck_assert(db.find("user" + std::to_string(i) + "@example.net").status == Lookup::missing);
+  }
+  ck_assert(db.find("dup").value == "first");  // the first record, as tinycdb's cdb_find
+  ck_assert(db.find("").status == Lookup::missing);
+}
+END_TEST
+
+// A damaged file is an error, never a read outside it or a crash.
+START_TEST(test_cdb_damaged) {
+  TempHome home;
+  make_cdb(home.control("users.cdb"));
+  std::string data;
+  ck_assert(spp::read_file(home.control("users.cdb"), data) == 0);
+  // Cut inside the hash tables: the header points past the end.
+  home.write("control/cut.cdb", data.substr(0, data.size() - 32));  // both tables (2 x 2 slots)
+  Cdb cut;
+  ck_assert(cut.open(home.control("cut.cdb")) == Lookup::found);
+  auto r = cut.find("joe@example.com");
+  ck_assert(r.status == Lookup::error);
+  ck_assert_str_eq(r.error.c_str(), "corrupt cdb");
+  // A header of 2048 bytes whose every table lies beyond the file.
+  home.write("control/wild.cdb", std::string(2048, '\xff'));
+  Cdb wild;
+  ck_assert(wild.open(home.control("wild.cdb")) == Lookup::found);
+  ck_assert(wild.find("joe@example.com").status == Lookup::error);
+  // Records whose lengths run past the end.
+  std::string bad = data;
+  bad.replace(2048 + 4, 4, std::string("\xff\xff\xff\x7f", 4));  // data length of the first record
+  home.write("control/long.cdb", bad);
+  Cdb longer;
+  ck_assert(longer.open(home.control("long.cdb")) == Lookup::found);
+  ck_assert(longer.find("joe@example.com").status == Lookup::error);
+  // A FIFO is refused at open, without blocking.
+  std::string fifo = home.control("fifo.cdb");
+  ck_assert(mkfifo(fifo.c_str(), 0600) == 0);
+  Cdb pipe;
+  ck_assert(pipe.open(fifo) == Lookup::error);
 }
 END_TEST
 
@@ -111,6 +176,8 @@ int main() {
   TCase* tc = tcase_create("lookup");
   tcase_add_test(tc, test_cdb_tristate);
   tcase_add_test(tc, test_cdb_missing_and_corrupt);
+  tcase_add_test(tc, test_cdb_many);
+  tcase_add_test(tc, test_cdb_damaged);
   tcase_add_test(tc, test_cdb_same_as_tinycdb);
   suite_add_tcase(s, tc);
   return spp::testing::run_suite(s);

@@ -11,6 +11,8 @@
 
 #include <cstring>
 
+#include "crypto_init.h"
+
 namespace spp::srs {
 
 namespace {
@@ -31,6 +33,7 @@ constexpr std::string_view kSeparators = "=-+";
 namespace spp::srs {
 namespace {
 void hmac_sha1(std::string_view key, std::string_view data, unsigned char out[SHA_DIGEST_LENGTH]) {
+  crypto_ready();
   // Best case for EVP: no openssl.cnf read (as srs_secret.cpp does for RAND_bytes).
   static bool initialized = OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
   (void)initialized;
@@ -44,6 +47,7 @@ void hmac_sha1(std::string_view key, std::string_view data, unsigned char out[SH
 // Digest::HMAC do (libsrs2 differs there: srs.h). srs_test checks this
 // against OpenSSL's HMAC(EVP_sha1()).
 void hmac_sha1(std::string_view key, std::string_view data, unsigned char out[SHA_DIGEST_LENGTH]) {
+  crypto_ready();  // OpenSSL's CPU probe, deferred from start-up in the static spp (crypto_init.h)
   unsigned char k0[SHA_CBLOCK] = {0};
   SHA_CTX ctx;
   if (key.size() > SHA_CBLOCK) {  // (not the one-shot SHA1(): in OpenSSL 3 that goes through EVP)
