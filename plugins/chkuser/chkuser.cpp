@@ -196,8 +196,10 @@ Verdict run_mail(const Context& ctx) {
     // spp-mfdnscheck's verdict for this sender, when it looked first.
     auto cached = senderdns::read_marker(ctx.env, *sender);
     if (cached && (*cached == senderdns::Result::exists || *cached == senderdns::Result::missing)) {
+      bool invalid = false;
       dns.result = *cached;
-      dns.why = "SPP_MFDNS";
+      dns.domain = senderdns::sender_domain(*sender, invalid).value_or("");
+      dns.why = "as spp-mfdnscheck found";
     } else {
       dns = senderdns::look_up(ctx.deps.dns(), *sender, config.sender_timeout_ms);
     }
