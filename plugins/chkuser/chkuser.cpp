@@ -293,7 +293,12 @@ Verdict run(const Context& ctx) {
 void lint(const Control& control, std::vector<std::string>& warnings) {
   Deps deps;
   Config c = load_config(control, deps, warnings);
-  if (c.start == Start::none) return;
+  if (c.start == Start::none) {
+    for (const SettingSpec* spec : {&kSenderFormatOn, &kSenderMxOn})
+      if (read_flag(control, *spec, warnings))
+        warnings.push_back(std::string(spec->name) + " is on but chkuserstart is none: chkuser checks senders only when started");
+    return;
+  }
   if (!c.qmail.error.empty()) warnings.push_back(c.qmail.error);
   if (!c.validrcptto.empty()) {
     CdbResult r = deps.cdb_find(c.validrcptto, "@");
