@@ -153,7 +153,8 @@ namespace {
 delivery::Result check_list(const Config& c, Deps& deps, std::string_view rcpt) {
   delivery::Result r;
   if (!delivery::route(c.qmail, deps, rcpt, r)) return r;
-  std::string addr = lower_ascii(rcpt);
+  // The address qmail-send will deliver: after percenthack, if it applied.
+  std::string addr = lower_ascii(r.percenthack.empty() ? rcpt : std::string_view(r.percenthack));
   size_t at = addr.rfind('@');
   std::string keys[2] = {addr, at == std::string::npos ? std::string() : addr.substr(at)};
   for (const auto& key : keys) {

@@ -514,6 +514,10 @@ START_TEST(test_validrcptto) {
   expect(run(deps, env), "511 sorry, no mailbox here by that name (#5.1.1 - chkuser)");
   env.set("SMTPRCPTTO", "x@backup.test");  // not a local domain: not ours
   ck_assert(run(deps, env).empty());
+  env.set("SMTPRCPTTO", "joe%example.test@example.test");  // percenthack: the list is asked about joe@example.test
+  ck_assert(run(deps, env).empty());
+  env.set("SMTPRCPTTO", "ann%example.test@example.test");
+  expect(run(deps, env), "511 sorry, no mailbox here by that name (#5.1.1 - chkuser)");
   env.set("SMTPRCPTTO", "ann@example.test");
   env.set("VALIDRCPTTO", "/v/missing.cdb");
   ck_assert_uint_eq(run(deps, env).terminal_text().rfind("451 ", 0), 0);
