@@ -82,6 +82,8 @@ enum class SenderAnswer { none, bad_format, no_mx, tempfail };
 /// Pure. `format`: sender_format_problem() (when the format is checked);
 /// `dns`: the lookup's verdict (when the MX check ran).
 SenderAnswer decide_sender(const Config& config, const std::string& format, senderdns::Result dns);
+/// The check at MAIL (sender.cpp); run() calls it for Hook::mail.
+Verdict run_sender(const Context& ctx);
 
 /// What the check says about one recipient.
 enum class Answer { none, no_mailbox, bad_syntax, disabled, too_many, tempfail };
