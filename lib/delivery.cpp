@@ -275,6 +275,9 @@ Config load_config(const Control& control, Deps& deps, RunMemo* memo) {
   } else if (!me_value.empty()) {
     c.locals.push_back(lower_ascii(me_value));  // qmail-send: locals defaults to me
   }
+  Lines hack = deps.read_lines(control.path("percenthack"));
+  if (hack.status == Lookup::error) c.error = "unable to read " + control.path("percenthack") + ": " + hack.error;
+  for (auto& l : hack.lines) c.percenthack.push_back(lower_ascii(l));
   Lines noat = deps.read_lines(control.path("envnoathost"));
   if (noat.status == Lookup::error) c.error = "unable to read " + control.path("envnoathost") + ": " + noat.error;
   c.envnoathost = noat.status == Lookup::found && !noat.lines.empty() ? noat.lines[0]
@@ -290,6 +293,22 @@ bool route(const Config& c, Deps& deps, std::string_view address, Result& r) {
   std::string addr(address);
   if (addr.find('@') == std::string::npos) addr += "@" + c.envnoathost;
   size_t at = addr.rfind('@');
+  // qmail-send's percenthack: while the domain is listed, the last '%' of
+  // the local part becomes the '@' (a%b%c@hack -> a%b@c -> a@b if c is listed too).
+  for (bool rewritten = false;;) {
+    std::string domain = lower_ascii(std::string_view(addr).substr(at + 1));
+    bool listed = false;
+    for (const auto& h : c.percenthack) listed = listed || h == domain;
+    size_t pct = listed ? addr.rfind('%', at) : std::string::npos;
+    if (pct == std::string::npos) {
+      if (rewritten) r.percenthack = addr;
+      break;
+    }
+    addr.resize(at);
+    addr[pct] = '@';
+    at = pct;
+    rewritten = true;
+  }
   r.domain = lower_ascii(std::string_view(addr).substr(at + 1));
   bool local_domain = false;
   for (const auto& l : c.locals)
@@ -313,6 +332,7 @@ bool route(const Config& c, Deps& deps, std::string_view address, Result& r) {
   if (!found || prefix.empty()) {
     r.outcome = Outcome::remote;
     r.why = found ? "virtualdomains: empty prefix" : "not in locals or virtualdomains";
+    if (!r.percenthack.empty()) r.why = "percenthack made it " + r.percenthack + ", " + r.why;
     return false;
   }
   r.local = prefix + "-" + r.local;
@@ -523,6 +543,14 @@ Result resolve(const Config& c, Deps& deps, std::string_view address, RunMemo* m
         std::string vuser = lower_ascii(r.ext);
         std::string vcdb = join_path(r.home, "vpasswd.cdb");
         CdbResult v = deps.cdb_find(vcdb, vuser);
+        if (v.status == Lookup::missing && v.error.empty() && c.vpopmail_ext) {
+          // vdelivermail --enable-qmail-ext: user-ext reaches user (the part before the FIRST '-').
+          size_t dash = vuser.find('-');
+          if (dash != std::string::npos && dash > 0) {
+            v = deps.cdb_find(vcdb, std::string_view(vuser).substr(0, dash));
+            if (v.status == Lookup::found) vuser.resize(dash);
+          }
+        }
         if (v.status == Lookup::error) {
           r.outcome = Outcome::error;
           r.why = vcdb + ": " + v.error;

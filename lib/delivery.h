@@ -1,7 +1,9 @@
 // delivery: would qmail deliver this address? Read-only, the way qmail-send,
 // qmail-lspawn, qmail-getpw and qmail-local decide it (recipients-notes.md §4):
 //
-//   qmail-send    control/locals (domain) > control/virtualdomains
+//   qmail-send    control/percenthack: while the domain is listed, the last
+//                 '%' of the local part becomes the '@' (user%host@dom ->
+//                 user@host). Then control/locals (domain) > control/virtualdomains
 //                 (user@domain, domain, .suffix most specific first, then
 //                 the empty key; an empty prefix means remote); the address
 //                 becomes prefix-local@domain. No '@': @envnoathost.
@@ -16,7 +18,10 @@
 //                 (ext lower-cased, '.' -> ':'); nothing found and a dash:
 //                 "Sorry, no mailbox here by that name. (#5.1.1)".
 //   vpopmail      a -default file running vdelivermail: the user in the
-//                 domain's vpasswd.cdb, else its catch-all or bounce-no-mailbox.
+//                 domain's vpasswd.cdb (with vpopmail_ext, also the part of a
+//                 user-ext before the first '-', as vdelivermail built with
+//                 --enable-qmail-ext does), else its catch-all or
+//                 bounce-no-mailbox.
 //
 // control/virtualdomains.cdb (spp-conf cdb virtualdomains) answers the
 // qmail-send step with a few cdb lookups instead of a scan of the text per
@@ -28,8 +33,9 @@
 // with FakeDeps. Whatever we may not look at (EACCES: qmail-smtpd runs as
 // qmaild) is `unknown`, never a refusal; a database that should answer but
 // cannot (corrupt users/cdb, unreadable passwd file or vpasswd.cdb) is `error`.
-// XXX: control/percenthack is not applied; NSS sources other than the passwd
-// file (LDAP, NIS) are not consulted: list such users in users/assign.
+// XXX: NSS sources other than the passwd file (LDAP, NIS) are not consulted:
+// list such users in users/assign. vpopmail's SQL backends (no vpasswd.cdb)
+// are not read: such domains are `unknown` beyond their .qmail files.
 #pragma once
 
 #include <string>
@@ -57,16 +63,18 @@ const char* outcome_name(Outcome o);
 struct Config {
   std::string base;                 // the qmail home (where users/cdb lives), "" = cwd
   std::vector<std::string> locals;  // lower-cased; control/locals or control/me
+  std::vector<std::string> percenthack;  // lower-cased; control/percenthack
   std::string virtualdomains;       // path of control/virtualdomains (streamed per lookup)
   std::string virtualdomains_cdb;   // control/virtualdomains.cdb when in force, else ""
   std::string envnoathost;          // control/envnoathost, control/me, "envnoathost"
   std::string passwd = "/etc/passwd";
   std::string alias_user = "alias";
   unsigned max_probes = 64;         // .qmail candidates one address may cost
+  bool vpopmail_ext = true;         // vdelivermail tries user-ext as user (--enable-qmail-ext)
   std::string error;                // a control file that could not be read
 };
 
-/// Reads locals, virtualdomains, envnoathost, me as qmail-send does, and
+/// Reads locals, percenthack, virtualdomains, envnoathost, me as qmail-send does, and
 /// picks the form of virtualdomains (the cdb when in force; a stale one is
 /// logged once). With `memo`, once per hook run.
 Config load_config(const Control& control, Deps& deps, RunMemo* memo = nullptr);
@@ -85,7 +93,8 @@ int virtualdomains_records(Deps& deps, const std::string& path, CdbRecords& out,
 struct Result {
   Outcome outcome = Outcome::unknown;
   std::string why;          // one phrase for the log ("no .qmail-x, .qmail-default in /home/a")
-  std::string domain;       // lower-cased recipient domain
+  std::string domain;       // lower-cased recipient domain (after percenthack)
+  std::string percenthack;  // the address percenthack made of it ("" = untouched)
   std::string local;        // the local part qmail-lspawn sees (after the virtualdomains prefix)
   std::string user, home, dash, ext;  // as qmail-local gets them
   std::string qmail_file;   // the .qmail file that takes it ("" = default delivery)

@@ -24,7 +24,16 @@ constexpr SettingSpec kSettings[] = {
     {"chkuserpasswd", "CHKUSER_PASSWD", "/etc/passwd", "the passwd file qmail-getpw's lookup reads"},
     {"chkuseralias", "", "alias", "qmail's alias user (conf-users)"},
     {"chkuserfailclosed", "CHKUSER_FAILCLOSED", "1",
-     "1: a database that cannot answer gives 451; 0: no opinion"},
+     "1: a database or sender lookup that cannot answer gives 451; 0: no opinion"},
+    {"chkusersenderformat", "CHKUSER_SENDER_FORMAT", "0",
+     "1: refuse at MAIL a sender whose address chkuser's format rule refuses (553 5.1.7)"},
+    {"chkusersendermx", "CHKUSER_SENDER_MX", "0",
+     "1: refuse at MAIL a sender whose domain has no MX, A or AAAA record (550 5.1.8)"},
+    {"chkusersendernocheck", "CHKUSER_SENDER_NOCHECK", "0", "1: this client's sender is not checked (set per client)"},
+    {"chkuserdoublebounce", "CHKUSER_DOUBLEBOUNCE", "0", "1: the double-bounce sender #@[] passes the sender checks"},
+    {"chkusersendertimeout", "CHKUSER_SENDER_TIMEOUT", "10", "seconds for the sender domain lookups together (1-300)"},
+    {"chkuservpopext", "CHKUSER_VPOPEXT", "1",
+     "1: a vpopmail user-ext address reaches user, as vdelivermail built with --enable-qmail-ext does; 0: it does not"},
 };
 const SettingSpec& kStart = kSettings[0];
 const SettingSpec& kBypass = kSettings[1];
@@ -34,10 +43,17 @@ const SettingSpec& kDelayStep = kSettings[4];
 const SettingSpec& kValid = kSettings[5];
 const SettingSpec& kPasswd = kSettings[6];
 const SettingSpec& kAlias = kSettings[7];
+const SettingSpec& kSenderFormatOn = kSettings[9];
+const SettingSpec& kSenderMxOn = kSettings[10];
+const SettingSpec& kSenderNocheck = kSettings[11];
+const SettingSpec& kDoubleBounceOk = kSettings[12];
+const SettingSpec& kSenderTimeout = kSettings[13];
+const SettingSpec& kVpopExt = kSettings[14];
 
 }  // namespace
 
-Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings, RunMemo* memo) {
+Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings, RunMemo* memo,
+                   bool recipients) {
   Config c;
   std::string start = read_choice(control, kStart, {"none", "always", "domain"}, warnings);
   c.start = start == "always" ? Start::always : start == "domain" ? Start::domain : Start::none;
@@ -46,12 +62,19 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
   c.max_wrong = read_number(control, kMaxWrong, 0, ULONG_MAX, warnings);
   c.delay_ms = read_number(control, kDelay, 0, kMaxDelayMs, warnings);
   c.delay_step_ms = read_number(control, kDelayStep, 0, kMaxDelayMs, warnings);
+  c.sender_format = read_flag(control, kSenderFormatOn, warnings);
+  c.sender_mx = read_flag(control, kSenderMxOn, warnings);
+  c.sender_nocheck = read_flag(control, kSenderNocheck, warnings);
+  c.doublebounce = read_flag(control, kDoubleBounceOk, warnings);
+  c.sender_timeout_ms = int(read_number(control, kSenderTimeout, 1, 300, warnings)) * 1000;
+  if (!recipients) return c;
   c.validrcptto = control.setting(kValid).value;
   if (!c.validrcptto.empty() && c.validrcptto[0] != '/' && !control.base().empty())
     c.validrcptto = control.base() + "/" + c.validrcptto;
   c.qmail = delivery::load_config(control, deps, memo);
   c.qmail.passwd = control.setting(kPasswd).value;
   c.qmail.alias_user = control.setting(kAlias).value;
+  c.qmail.vpopmail_ext = read_flag(control, kVpopExt, warnings);
   return c;
 }
 
@@ -91,7 +114,8 @@ namespace {
 delivery::Result check_list(const Config& c, Deps& deps, std::string_view rcpt) {
   delivery::Result r;
   if (!delivery::route(c.qmail, deps, rcpt, r)) return r;
-  std::string addr = lower_ascii(rcpt);
+  // The address qmail-send will deliver: after percenthack, if it applied.
+  std::string addr = lower_ascii(r.percenthack.empty() ? rcpt : std::string_view(r.percenthack));
   size_t at = addr.rfind('@');
   std::string keys[2] = {addr, at == std::string::npos ? std::string() : addr.substr(at)};
   for (const auto& key : keys) {
@@ -114,6 +138,7 @@ delivery::Result check_list(const Config& c, Deps& deps, std::string_view rcpt) 
 }
 
 Verdict run(const Context& ctx) {
+  if (ctx.hook == Hook::mail) return run_sender(ctx);
   auto rcpt = ctx.env.rcpt_to();
   if (!rcpt) return Verdict::no_opinion();  // not at RCPT
   // qmail refuses a foreign recipient of a non-relaying client with its own text.
@@ -176,7 +201,12 @@ Verdict run(const Context& ctx) {
 void lint(const Control& control, std::vector<std::string>& warnings) {
   Deps deps;
   Config c = load_config(control, deps, warnings);
-  if (c.start == Start::none) return;
+  if (c.start == Start::none) {
+    for (const SettingSpec* spec : {&kSenderFormatOn, &kSenderMxOn})
+      if (read_flag(control, *spec, warnings))
+        warnings.push_back(std::string(spec->name) + " is on but chkuserstart is none: chkuser checks senders only when started");
+    return;
+  }
   if (!c.qmail.error.empty()) warnings.push_back(c.qmail.error);
   if (!c.validrcptto.empty()) {
     CdbResult r = deps.cdb_find(c.validrcptto, "@");
@@ -193,6 +223,10 @@ void lint(const Control& control, std::vector<std::string>& warnings) {
 }
 
 constexpr HookUse kUses[] = {
+    {Hook::mail, order::lookup,
+     "refuses a sender of bad format (553 5.1.7) or whose domain has no MX, A or AAAA (550 5.1.8), with "
+     "chkusersenderformat and chkusersendermx",
+     false},
     {Hook::rcpt, order::policy + 50,
      "refuses a recipient qmail would bounce (511), bad syntax (553); 421 and drop after maxwrongrcpt"},
 };
@@ -201,9 +235,9 @@ constexpr HookUse kUses[] = {
 
 const Check check = {
     "chkuser",
-    "Would qmail deliver this? locals, virtualdomains, users/cdb, passwd, .qmail-ext and -default files, "
-    "~alias, vpopmail's vpasswd.cdb, or a validrcptto.cdb; chkuser's replies, maxwrongrcpt, delays; EACCES "
-    "never refuses.",
+    "Would qmail deliver this? locals, virtualdomains, percenthack, users/cdb, passwd, .qmail-ext and -default "
+    "files, ~alias, vpopmail's vpasswd.cdb, or a validrcptto.cdb; chkuser's replies, maxwrongrcpt, delays, "
+    "sender format and MX checks at MAIL; EACCES never refuses.",
     kUses,
     kSettings,
     FailMode::tempfail,

@@ -1,9 +1,18 @@
 // chkuser: refuse at RCPT what qmail would bounce "no mailbox here by that
 // name" later (backscatter), for every way qmail delivers (lib/delivery.h:
-// locals, virtualdomains, users/cdb, the passwd file, .qmail files,
-// ~alias, vpopmail's vpasswd.cdb), or against a validrcptto.cdb list.
+// locals, virtualdomains, percenthack, users/cdb, the passwd file, .qmail
+// files, ~alias, vpopmail's vpasswd.cdb), or against a validrcptto.cdb list;
+// and chkuser's sender checks at MAIL.
 //
-// Interface: [rcpt] (spp-rcpt, or spp-chkuser). Activation: chkuserstart /
+// Interface: [rcpt] (spp-rcpt, or spp-chkuser); [mail] (spp-mail only):
+// chkusersenderformat (553 5.1.7 "mailbox syntax not allowed") and
+// chkusersendermx (550 5.1.8 "can't find a valid MX for sender domain": no
+// MX, A or AAAA, lib/senderdns's rule, reusing spp-mfdnscheck's SPP_MFDNS
+// verdict when it ran first), refused at MAIL as chkuser does; the null
+// sender always passes, #@[] only with chkuserdoublebounce; skipped for a
+// client with chkusersendernocheck (and chkuserbypass's clients). A DNS
+// failure is 451 4.4.0 (chkuserfailclosed=0: no opinion), never a 5xx.
+// Activation: chkuserstart /
 // CHKUSER_START = always | domain (only domains whose .qmail-default runs
 // vdelivermail with bounce-no-mailbox) | none (default: off). Relaying and
 // authenticated clients are not checked (chkuserbypass=0: they are). A
@@ -26,6 +35,7 @@
 
 #include "delivery.h"
 #include "plugin.h"
+#include "senderdns.h"
 
 namespace spp::chkuser {
 
@@ -34,6 +44,11 @@ constexpr const char* kBadSyntax = "sorry, invalid address format (#5.1.3 - chku
 constexpr const char* kDisabled = "sorry, mailbox disabled (#5.2.1 - chkuser)";
 constexpr const char* kTempfail = "sorry, system temporary unavailable, try again later (#4.3.0 - chkuser)";
 constexpr const char* kTooMany = "sorry, too many invalid recipients, closing connection (#4.7.1 - chkuser)";
+// chkuser 2.0.9's sender texts (at MAIL), code included.
+constexpr const char* kSenderFormat = "5.1.7 sorry, mailbox syntax not allowed (chkuser)";
+constexpr const char* kSenderMx = "5.1.8 sorry, can't find a valid MX for sender domain (chkuser)";
+constexpr const char* kSenderDns = "4.4.0 DNS temporary failure (chkuser)";
+constexpr const char* kDoubleBounce = "#@[]";
 constexpr const char* kWrongVar = "SPP_CHKUSER_WRONG";
 constexpr unsigned kMaxDelayMs = 60000;
 
@@ -46,11 +61,31 @@ struct Config {
   unsigned long delay_ms = 0, delay_step_ms = 300;
   std::string validrcptto;      // cdb path ("" = not used)
   delivery::Config qmail;
+  // Sender checks at MAIL.
+  bool sender_format = false, sender_mx = false;
+  bool sender_nocheck = false;  // this client's sender is not checked
+  bool doublebounce = false;    // #@[] passes
+  int sender_timeout_ms = 10000;
 };
 
+/// Every setting; the qmail files of lib/delivery only with `recipients`.
 /// With `memo`, qmail's part is shared with the other checks of the hook run.
 Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings,
-                   RunMemo* memo = nullptr);
+                   RunMemo* memo = nullptr, bool recipients = true);
+
+/// chkuser's sender address format: "" when fine, else why. Local part:
+/// letters, digits and _ - . = # + $ % ' * ^ ~ & /; domain: at least 4 bytes
+/// of letters, digits, '-' and '.', with a '.', no leading or trailing '-'
+/// or '.', no "..", ".-" or "-.", and no second "--" after "xn--".
+std::string sender_format_problem(std::string_view sender);
+
+/// What the check says about a sender at MAIL.
+enum class SenderAnswer { none, bad_format, no_mx, tempfail };
+/// Pure. `format`: sender_format_problem() (when the format is checked);
+/// `dns`: the lookup's verdict (when the MX check ran).
+SenderAnswer decide_sender(const Config& config, const std::string& format, senderdns::Result dns);
+/// The check at MAIL (sender.cpp); run() calls it for Hook::mail.
+Verdict run_sender(const Context& ctx);
 
 /// What the check says about one recipient.
 enum class Answer { none, no_mailbox, bad_syntax, disabled, too_many, tempfail };

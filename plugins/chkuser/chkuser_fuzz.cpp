@@ -4,7 +4,9 @@
 // chkuser's replies; a 511/550 only for a well-formed address; never more
 // than 70 file probes for one address (no runaway .qmail search); the
 // compiled virtualdomains (spp-conf cdb) resolves and answers exactly as
-// the text does.
+// the text does. The same string as a sender at MAIL (format and MX checks
+// on, every domain NXDOMAIN): nothing, 553 only when the format rule names
+// a problem, else 550.
 // Input: mode byte, recipient, virtualdomains NUL .qmail-default text NUL users/cdb record.
 #include <fcntl.h>
 
@@ -30,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string q = "/nonexistent-fuzz";
   deps.files[q + "/control/locals"] = "example.test\n";
   deps.files[q + "/control/virtualdomains"] = vdoms;
+  deps.files[q + "/control/percenthack"] = "example.test\nhack.test\n";
   deps.files[q + "/passwd"] = "joe:x:1000:1000::/h/joe:/bin/sh\nalias:x:1002:1002::/h/alias:/bin/sh\n";
   deps.stats["/h/joe"] = FileInfo{040755, 1000, 0, 0};
   deps.stats["/h/alias"] = FileInfo{040755, 1002, 0, 0};
@@ -75,5 +78,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   Verdict v2 = run_check(chkuser::check, Context{Hook::rcpt, env, control, deps, &chkuser::check});
   if (v2.terminal_text() != t) std::abort();
+
+  Env menv;
+  menv.set("SMTPMAILFROM", rcpt);
+  menv.set("CHKUSER_START", "always");
+  menv.set("CHKUSER_SENDER_FORMAT", mode & 16 ? "1" : "0");
+  menv.set("CHKUSER_SENDER_MX", "1");
+  Control mcontrol(q, menv);
+  Verdict m = run_check(chkuser::check, Context{Hook::mail, menv, mcontrol, deps, &chkuser::check});
+  const std::string& mt = m.terminal_text();
+  std::string problem = chkuser::sender_format_problem(rcpt);
+  if (mt.rfind("553 5.1.7 ", 0) == 0) {
+    if (!(mode & 16) || problem.empty()) std::abort();
+  } else if (!m.empty() && mt.rfind("550 5.1.8 ", 0) != 0) {
+    std::abort();
+  } else if ((mode & 16) && !problem.empty() && rcpt != "") {
+    std::abort();  // a bad format must be refused
+  }
   return 0;
 }

@@ -1,7 +1,8 @@
 // spp-chkuser unit tests: lib/delivery's resolution over FakeDeps (a qmail
 // home in memory: locals, virtualdomains, users/cdb, a passwd file, homes
 // and .qmail files), the pure decide(), and the check around them (replies,
-// maxwrongrcpt, delays, bypass, fail modes, EACCES).
+// maxwrongrcpt, delays, bypass, fail modes, EACCES), percenthack, vpopmail's
+// user-ext, and the sender checks at MAIL over FakeDeps' scripted resolver.
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ FileInfo dir(unsigned long uid, unsigned mode = 040755) { return FileInfo{mode, 
 void world(FakeDeps& d) {
   d.files[Q + "/control/me"] = "mx.example.test\n";
   d.files[Q + "/control/locals"] = "example.test\nlocalhost\n";
+  d.files[Q + "/control/percenthack"] = "example.test\nvirt2.test\n";
   d.files[Q + "/control/virtualdomains"] =
       "virt.test:team\n.sub.test:subpfx\nsub.test:plain\nuser@spec.test:special\nremote.test:\n"
       "vpop.test:vpop.test\ncatch.test:vcatch\nVIRT2.test:old\nvirt2.test:joe\n";
@@ -128,6 +130,23 @@ const struct {
     {"nobody@vpop.test", O::bounce, "/v/vpop.test/.qmail-default"},
     {"gone@vpop.test", O::disabled, "/v/vpop.test/.qmail-default"},
     {"nobody@catch.test", O::deliver, "/v/catch.test/.qmail-default"},
+    // percenthack: for listed domains only, the last '%' becomes the '@', again while listed.
+    {"joe%example.test@example.test", O::deliver, ""},
+    {"joe%EXAMPLE.TEST@Example.Test", O::deliver, ""},
+    {"nobody%example.test@example.test", O::bounce, ""},
+    {"sales%virt.test@example.test", O::deliver, "/h/team/.qmail-sales"},
+    {"joe%localhost%example.test@example.test", O::deliver, ""},  // -> joe%localhost@example.test -> joe@localhost
+    {"x%far.test@example.test", O::remote, ""},                   // relayed: rcpthosts' business, not ours
+    {"x%y%z@example.test", O::remote, ""},                        // -> x%y@z: z is not listed, not local
+    {"joe%example.test@localhost", O::bounce, ""},  // localhost is not listed: alias's .qmail-joe%example.test
+    {"joe%@example.test", O::remote, ""},            // -> joe@ (empty domain): qmail-send too
+    {"joe-x-y%example.test@virt2.test", O::deliver, "/h/joe/.qmail-x-default"},  // -> @example.test
+    // vpopmail user-ext (vdelivermail --enable-qmail-ext): the part before the first '-'.
+    {"bob-anything@vpop.test", O::deliver, "/v/vpop.test/.qmail-default"},
+    {"bob-a-b@vpop.test", O::deliver, "/v/vpop.test/.qmail-default"},
+    {"gone-x@vpop.test", O::disabled, "/v/vpop.test/.qmail-default"},
+    {"nobody-x@vpop.test", O::bounce, "/v/vpop.test/.qmail-default"},
+    {"-bob@vpop.test", O::bounce, "/v/vpop.test/.qmail-default"},
 };
 
 delivery::Config config_for(FakeDeps& deps) {
@@ -170,6 +189,32 @@ START_TEST(test_delivery_matrix_compiled) {
   delivery::Result r = delivery::resolve(c, deps, row.address);
   ck_assert_msg(r.outcome == row.outcome, "%s: %s (%s)", row.address, delivery::outcome_name(r.outcome), r.why.c_str());
   ck_assert_msg(r.qmail_file == row.file, "%s: file %s", row.address, r.qmail_file.c_str());
+}
+END_TEST
+
+START_TEST(test_vpopmail_ext_off) {
+  FakeDeps deps;
+  world(deps);
+  delivery::Config c = config_for(deps);
+  ck_assert(delivery::resolve(c, deps, "bob-x@vpop.test").outcome == O::deliver);
+  c.vpopmail_ext = false;  // a vpopmail built without --enable-qmail-ext bounces user-ext
+  delivery::Result r = delivery::resolve(c, deps, "bob-x@vpop.test");
+  ck_assert_msg(r.outcome == O::bounce, "%s", r.why.c_str());
+  ck_assert(delivery::resolve(c, deps, "bob@vpop.test").outcome == O::deliver);
+  ck_assert(delivery::resolve(c, deps, "bob-x@catch.test").outcome == O::deliver);  // the catch-all takes it
+}
+END_TEST
+
+START_TEST(test_percenthack_why) {
+  FakeDeps deps;
+  world(deps);
+  delivery::Config c = config_for(deps);
+  delivery::Result r = delivery::resolve(c, deps, "x%far.test@example.test");
+  ck_assert_str_eq(r.percenthack.c_str(), "x@far.test");
+  ck_assert_msg(r.why.find("percenthack made it x@far.test") == 0, "%s", r.why.c_str());
+  deps.unreadable.insert(Q + "/control/percenthack");
+  delivery::Config broken = config_for(deps);
+  ck_assert_msg(broken.error.find("percenthack") != std::string::npos, "%s", broken.error.c_str());
 }
 END_TEST
 
@@ -325,6 +370,157 @@ START_TEST(test_check) {
 }
 END_TEST
 
+static const struct {
+  const char* sender;
+  bool ok;
+} format_rows[] = {
+    {"joe@example.com", true},
+    {"Joe.Smith_1-2=3@Mail-1.Example.COM", true},
+    {"srs0=ab+cd#x$%'*^~&/@k.st", true},
+    {"@example.com", true},  // chkuser does not ask for a local part
+    {"joe", false},          // no domain
+    {"joe@x.y", false},      // shorter than 4
+    {"joe@localhost", false},
+    {"joe@-example.com", false},
+    {"joe@example.com-", false},
+    {"joe@.example.com", false},
+    {"joe@example.com.", false},
+    {"joe@example..com", false},
+    {"joe@example.-com", false},
+    {"joe@example-.com", false},
+    {"joe@y--s.co.jp", true},
+    {"joe@xn--bcher-kva.example", true},
+    {"joe@xn--a--b.example", false},
+    {"joe@exa_mple.com", false},
+    {"joe@[192.0.2.1]", false},
+    {"#@[]", false},
+    {"jo e@example.com", false},
+    {"jo\"e@example.com", false},
+    {"jo!e@example.com", false},
+    {"jo?e@example.com", false},
+    {"j\xc3\xb6" "e@example.com", false},
+    {"a@b@example.com", false},  // the last '@' splits: '@' in the local part
+};
+
+START_TEST(test_sender_format) {
+  auto row = format_rows[_i];
+  std::string why = chkuser::sender_format_problem(row.sender);
+  ck_assert_msg(why.empty() == row.ok, "%s: [%s]", row.sender, why.c_str());
+}
+END_TEST
+
+START_TEST(test_decide_sender) {
+  using R = senderdns::Result;
+  using S = chkuser::SenderAnswer;
+  chkuser::Config c;
+  c.start = chkuser::Start::always;
+  ck_assert(chkuser::decide_sender(c, "bad", R::missing) == S::none);  // both off
+  c.sender_format = true;
+  ck_assert(chkuser::decide_sender(c, "bad", R::missing) == S::bad_format);
+  ck_assert(chkuser::decide_sender(c, "", R::missing) == S::none);
+  c.sender_mx = true;
+  ck_assert(chkuser::decide_sender(c, "", R::missing) == S::no_mx);
+  ck_assert(chkuser::decide_sender(c, "", R::dns_error) == S::tempfail);
+  ck_assert(chkuser::decide_sender(c, "", R::exists) == S::none);
+  ck_assert(chkuser::decide_sender(c, "", R::skipped) == S::none);
+  ck_assert(chkuser::decide_sender(c, "bad", R::exists) == S::bad_format);
+  c.sender_format = false;
+  ck_assert(chkuser::decide_sender(c, "bad", R::exists) == S::none);
+}
+END_TEST
+
+namespace {
+
+Verdict run_mail(FakeDeps& deps, Env& env) {
+  Control control(Q, env);
+  return run_check(chkuser::check, Context{Hook::mail, env, control, deps, &chkuser::check});
+}
+
+Env mail_env(const char* sender) {
+  Env env;
+  env.set("SMTPMAILFROM", sender);
+  env.set("TCPREMOTEIP", "192.0.2.7");
+  env.set("CHKUSER_START", "always");
+  env.set("CHKUSER_SENDER_FORMAT", "1");
+  env.set("CHKUSER_SENDER_MX", "1");
+  return env;
+}
+
+}  // namespace
+
+START_TEST(test_sender_check) {
+  const char* format = "553 5.1.7 sorry, mailbox syntax not allowed (chkuser)";
+  const char* nomx = "550 5.1.8 sorry, can't find a valid MX for sender domain (chkuser)";
+  const char* temp = "451 4.4.0 DNS temporary failure (chkuser)";
+  FakeDeps deps;
+  deps.resolver.set("mx.example", RRType::mx, spp::testing::found({"10 mail.mx.example"}));
+  deps.resolver.set("a.example", RRType::a, spp::testing::found({"192.0.2.1"}));
+  deps.resolver.set("v6.example", RRType::aaaa, spp::testing::found({"2001:db8::1"}));
+  deps.resolver.set_zone_status("broken.example", spp::testing::temp_fail_answer("SERVFAIL"));
+  for (const char* ok : {"joe@mx.example", "joe@A.Example", "joe@v6.example", ""}) {
+    Env env = mail_env(ok);
+    ck_assert_msg(run_mail(deps, env).empty(), "%s", ok);
+  }
+  Env env = mail_env("joe@nothing.example");
+  expect(run_mail(deps, env), nomx);
+  env.set("SMTPMAILFROM", "jo!e@mx.example");
+  size_t before = deps.resolver.query_count();
+  expect(run_mail(deps, env), format);
+  ck_assert_uint_eq(deps.resolver.query_count(), before);  // a bad format is not looked up
+  env.set("CHKUSER_SENDER_FORMAT_NOCHECK", "");             // chkuser's own switch, any value
+  ck_assert(run_mail(deps, env).empty());
+  env.set("SMTPMAILFROM", "joe@nothing.example");
+  env.set("CHKUSER_SENDER_MX_NOCHECK", "");
+  ck_assert(run_mail(deps, env).empty());
+  // SERVFAIL: 451, or no opinion; never 5xx.
+  env = mail_env("joe@mx.broken.example");
+  expect(run_mail(deps, env), temp);
+  env.set("CHKUSER_FAILCLOSED", "0");
+  ck_assert(run_mail(deps, env).empty());
+  // spp-mfdnscheck's verdict for this sender is used, not asked again.
+  env = mail_env("joe@nothing.example");
+  env.set("SPP_MFDNS", "exists joe@nothing.example");
+  before = deps.resolver.query_count();
+  ck_assert(run_mail(deps, env).empty());
+  ck_assert_uint_eq(deps.resolver.query_count(), before);
+  env.set("SPP_MFDNS", "missing joe@mx.example");  // about another sender
+  expect(run_mail(deps, env), nomx);
+  env.set("SPP_MFDNS", "skipped joe@nothing.example");  // mfdnscheck exempted it: chkuser asks itself
+  expect(run_mail(deps, env), nomx);
+  // #@[]: refused by the format rule unless chkuserdoublebounce.
+  env = mail_env("#@[]");
+  expect(run_mail(deps, env), format);
+  env.set("CHKUSER_DOUBLEBOUNCE", "1");
+  ck_assert(run_mail(deps, env).empty());
+  // Off, per-client nocheck, bypass for relaying and authenticated clients.
+  env = mail_env("joe@nothing.example");
+  env.set("CHKUSER_START", "none");
+  ck_assert(run_mail(deps, env).empty());
+  env = mail_env("joe@nothing.example");
+  env.set("CHKUSER_SENDER_NOCHECK", "1");
+  ck_assert(run_mail(deps, env).empty());
+  env = mail_env("joe@nothing.example");
+  env.set("RELAYCLIENT", "");
+  ck_assert(run_mail(deps, env).empty());
+  env.set("CHKUSER_BYPASS", "0");
+  expect(run_mail(deps, env), nomx);
+  env = mail_env("joe@nothing.example");
+  env.set("SMTPAUTHUSER", "joe");
+  ck_assert(run_mail(deps, env).empty());
+  env = mail_env("joe@nothing.example");
+  env.set("CHKUSER_SENDER_MX", "0");
+  ck_assert(run_mail(deps, env).empty());
+  // The delay, and no RCPT count change.
+  env = mail_env("joe@nothing.example");
+  env.set("CHKUSER_DELAY", "100");
+  env.set("SPP_CHKUSER_WRONG", "2");
+  deps.slept_ms = 0;
+  Verdict v = run_mail(deps, env);
+  expect(v, (std::string("E") + nomx + "\n").c_str(), true);  // nothing stored: refused at MAIL, not counted
+  ck_assert_uint_eq(deps.slept_ms, 100 + 2 * 300);
+}
+END_TEST
+
 START_TEST(test_validrcptto) {
   FakeDeps deps;
   world(deps);
@@ -339,6 +535,10 @@ START_TEST(test_validrcptto) {
   expect(run(deps, env), "511 sorry, no mailbox here by that name (#5.1.1 - chkuser)");
   env.set("SMTPRCPTTO", "x@backup.test");  // not a local domain: not ours
   ck_assert(run(deps, env).empty());
+  env.set("SMTPRCPTTO", "joe%example.test@example.test");  // percenthack: the list is asked about joe@example.test
+  ck_assert(run(deps, env).empty());
+  env.set("SMTPRCPTTO", "ann%example.test@example.test");
+  expect(run(deps, env), "511 sorry, no mailbox here by that name (#5.1.1 - chkuser)");
   env.set("SMTPRCPTTO", "ann@example.test");
   env.set("VALIDRCPTTO", "/v/missing.cdb");
   ck_assert_uint_eq(run(deps, env).terminal_text().rfind("451 ", 0), 0);
@@ -351,6 +551,8 @@ int main() {
   tcase_add_loop_test(tc, test_delivery_matrix, 0, sizeof rows / sizeof rows[0]);
   tcase_add_loop_test(tc, test_delivery_matrix_compiled, 0, sizeof rows / sizeof rows[0]);
   tcase_add_test(tc, test_delivery_many_dashes);
+  tcase_add_test(tc, test_vpopmail_ext_off);
+  tcase_add_test(tc, test_percenthack_why);
   tcase_add_test(tc, test_delivery_errors);
   tcase_add_test(tc, test_syntax);
   suite_add_tcase(s, tc);
@@ -358,6 +560,9 @@ int main() {
   tcase_add_test(tc2, test_decide);
   tcase_add_test(tc2, test_check);
   tcase_add_test(tc2, test_validrcptto);
+  tcase_add_loop_test(tc2, test_sender_format, 0, sizeof format_rows / sizeof format_rows[0]);
+  tcase_add_test(tc2, test_decide_sender);
+  tcase_add_test(tc2, test_sender_check);
   suite_add_tcase(s, tc2);
   return spp::testing::run_suite(s);
 }

@@ -13,12 +13,7 @@ constexpr SettingSpec kSettings[] = {
     {"mfdnstimeout", "MFDNSTIMEOUT", "10", "seconds for the lookups together (1-300)"},
     {"mfdnsfailclosed", "MFDNSFAILCLOSED", "0", "1: a failed lookup answers 451; 0: no opinion"},
 };
-constexpr const char* kNames[] = {"skipped", "exists", "missing", "dnserror"};
-
-
 }  // namespace
-
-const char* result_name(Result r) { return kNames[unsigned(r)]; }
 
 Config load_config(const Control& control, Deps& deps, std::vector<std::string>& warnings) {
   Config config;
@@ -33,41 +28,22 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
 }
 
 std::optional<std::string> domain_to_check(const Config& config, std::string_view sender, bool& invalid) {
-  invalid = false;
+  auto domain = senderdns::sender_domain(sender, invalid);
+  if (!domain) return domain;
   std::string addr = lower_ascii(sender);
-  size_t at = addr.rfind('@');
-  if (addr.empty() || at == std::string::npos) return std::nullopt;
-  std::string domain = addr.substr(at + 1);
-  if (!domain.empty() && domain.front() == '[') return std::nullopt;  // a domain literal: nothing to look up
+  std::string_view raw = std::string_view(addr).substr(addr.rfind('@') + 1);  // as written (trailing dot)
   for (const auto& e : config.exempt)
-    if (e == addr || (e.size() > 1 && e[0] == '@' && e.compare(1, std::string::npos, domain) == 0)) return std::nullopt;
-  while (!domain.empty() && domain.back() == '.') domain.pop_back();
-  invalid = !valid_dns_name(domain);
+    if (e == addr || (e.size() > 1 && e[0] == '@' && (e.compare(1, std::string::npos, raw) == 0 ||
+                                                      e.compare(1, std::string::npos, *domain) == 0))) {
+      invalid = false;
+      return std::nullopt;
+    }
   return domain;
-}
-
-std::vector<Query> build_queries(const std::string& domain) {
-  return {{domain, RRType::mx}, {domain, RRType::a}, {domain, RRType::aaaa}};
-}
-
-Result evaluate(const std::vector<Answer>& answers) {
-  bool failed = false;
-  for (const auto& a : answers) {
-    if (a.status == Lookup::found) return Result::exists;
-    if (a.status == Lookup::error) failed = true;
-  }
-  return failed ? Result::dns_error : Result::missing;
 }
 
 namespace {
 
-std::optional<Result> read_marker(const Env& env, std::string_view sender) {
-  auto word = env.marker(kMarker, sender);
-  if (!word) return std::nullopt;
-  for (unsigned i = 0; i < 4; ++i)
-    if (*word == kNames[i]) return Result(i);
-  return std::nullopt;
-}
+using senderdns::read_marker;
 
 Verdict answer(const Context& ctx, Result r) {
   if (r == Result::missing) return Verdict::error(553, "5.7.1", kReply);
@@ -97,18 +73,11 @@ Verdict run(const Context& ctx) {
   if (!config.enabled) return out;
   bool invalid = false;
   auto domain = domain_to_check(config, *sender, invalid);
-  Result r = Result::skipped;
-  std::string why;
-  if (domain && invalid) {
-    r = Result::missing;
-    why = "not a valid domain name";
-  } else if (domain) {
-    auto answers = ctx.deps.dns().resolve(build_queries(*domain), config.timeout_ms);
-    r = evaluate(answers);
-    for (const auto& a : answers)
-      if (a.status == Lookup::error) why = a.error;
-  }
-  out.setenv(kMarker, std::string(result_name(r)) + " " + std::string(*sender));
+  senderdns::Verdict v;
+  if (domain) v = senderdns::look_up(ctx.deps.dns(), *sender, config.timeout_ms);
+  Result r = v.result;
+  const std::string& why = v.why;
+  out.setenv(kMarker, senderdns::marker_value(r, *sender));
   auto ip = ctx.env.remote_ip();
   std::string client = clean_text(ip ? *ip : "unknown");
   std::string tail = "; sender <" + clean_text(*sender) + ">";

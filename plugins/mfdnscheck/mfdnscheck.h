@@ -20,14 +20,18 @@
 #include <vector>
 
 #include "plugin.h"
+#include "senderdns.h"
 
 namespace spp::mfdnscheck {
 
-constexpr const char* kMarker = "SPP_MFDNS";  // "<result> <sender>"
+// The DNS rule and the marker are lib/senderdns's (chkuser's sender check
+// uses the same).
+using senderdns::kMarker;
+using senderdns::Result;
+using senderdns::result_name;
+using senderdns::build_queries;
+using senderdns::evaluate;
 constexpr const char* kReply = "sorry, your envelope sender must exist";
-
-enum class Result { skipped, exists, missing, dns_error };
-const char* result_name(Result r);
 
 struct Config {
   bool enabled = false;
@@ -42,10 +46,6 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
 /// (null sender, no '@', a domain literal, exempt). `invalid` is set for a
 /// name DNS cannot hold (then the domain does not exist).
 std::optional<std::string> domain_to_check(const Config& config, std::string_view sender, bool& invalid);
-/// MX, A and AAAA of `domain`.
-std::vector<Query> build_queries(const std::string& domain);
-/// Pure: any record means it exists; else any failure is a DNS error; else missing.
-Result evaluate(const std::vector<Answer>& answers);
 
 extern const Check check;
 
