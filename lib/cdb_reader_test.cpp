@@ -16,14 +16,24 @@ using spp::Cdb;
 using spp::Lookup;
 using spp::testing::TempHome;
 
-static void make_cdb(const std::string& path) {
+// Writes a cdb with tinycdb's own writer; `add(key, value)` adds a record.
+template <class Fill>
+static void write_cdb(const std::string& path, Fill fill) {
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
   struct cdb_make cdbm;
   cdb_make_start(&cdbm, fd);
-  cdb_make_add(&cdbm, "joe@example.com", 15, "1", 1);
-  cdb_make_add(&cdbm, "@example.org", 12, "", 0);
+  fill([&](const std::string& k, const std::string& v) {
+    cdb_make_add(&cdbm, k.data(), unsigned(k.size()), v.data(), unsigned(v.size()));
+  });
   cdb_make_finish(&cdbm);
   close(fd);
+}
+
+static void make_cdb(const std::string& path) {
+  write_cdb(path, [](auto add) {
+    add("joe@example.com", "1");
+    add("@example.org", "");
+  });
 }
 
 START_TEST(test_cdb_tristate) {
@@ -57,18 +67,12 @@ END_TEST
 START_TEST(test_cdb_many) {
   TempHome home;
   std::string path = home.control("many.cdb");
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
-  struct cdb_make cdbm;
-  cdb_make_start(&cdbm, fd);
-  for (int i = 0; i < 5000; ++i) {
-    std::string k = "user" + std::to_string(i) + "@example.com";
-    std::string v(size_t(i % 700), char('a' + i % 26));
-    cdb_make_add(&cdbm, k.data(), unsigned(k.size()), v.data(), unsigned(v.size()));
-  }
-  cdb_make_add(&cdbm, "dup", 3, "first", 5);
-  cdb_make_add(&cdbm, "dup", 3, "second", 6);
-  cdb_make_finish(&cdbm);
-  close(fd);
+  write_cdb(path, [](auto add) {
+    for (int i = 0; i < 5000; ++i)
+      add("user" + std::to_string(i) + "@example.com", std::string(size_t(i % 700), char('a' + i % 26)));
+    add("dup", "first");
+    add("dup", "second");
+  });
   Cdb db;
   ck_assert(db.open(path) == Lookup::found);
   for (int i = 0; i < 5000; ++i) {
@@ -122,18 +126,12 @@ END_TEST
 START_TEST(test_cdb_same_as_tinycdb) {
   TempHome home;
   std::string path = home.control("big.cdb");
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
-  struct cdb_make cdbm;
-  cdb_make_start(&cdbm, fd);
   auto key = [](int i) { return std::string(i % 7 == 0 ? "!" : "k") + std::to_string(i) + (i % 11 ? "" : std::string(1, '\0')); };
-  for (int i = 0; i < 20000; ++i) {
-    std::string k = key(i), v = "v" + std::to_string(i * 3);
-    cdb_make_add(&cdbm, k.data(), unsigned(k.size()), v.data(), unsigned(v.size()));
-  }
-  cdb_make_add(&cdbm, "k5", 2, "second", 6);
-  cdb_make_add(&cdbm, "", 0, "-", 1);
-  cdb_make_finish(&cdbm);
-  close(fd);
+  write_cdb(path, [&](auto add) {
+    for (int i = 0; i < 20000; ++i) add(key(i), "v" + std::to_string(i * 3));
+    add("k5", "second");
+    add("", "-");
+  });
   Cdb db;
   ck_assert(db.open(path) == Lookup::found);
   int tfd = open(path.c_str(), O_RDONLY);

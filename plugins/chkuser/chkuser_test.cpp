@@ -301,9 +301,9 @@ END_TEST
 
 namespace {
 
-Verdict run(FakeDeps& deps, Env& env) {
+Verdict run(FakeDeps& deps, Env& env, Hook hook = Hook::rcpt) {
   Control control(Q, env);
-  return run_check(chkuser::check, Context{Hook::rcpt, env, control, deps, &chkuser::check});
+  return run_check(chkuser::check, Context{hook, env, control, deps, &chkuser::check});
 }
 
 Env rcpt_env(const char* rcpt) {
@@ -431,10 +431,7 @@ END_TEST
 
 namespace {
 
-Verdict run_mail(FakeDeps& deps, Env& env) {
-  Control control(Q, env);
-  return run_check(chkuser::check, Context{Hook::mail, env, control, deps, &chkuser::check});
-}
+Verdict run_mail(FakeDeps& deps, Env& env) { return run(deps, env, Hook::mail); }
 
 Env mail_env(const char* sender) {
   Env env;
