@@ -5,6 +5,7 @@
 
 #include "listfile.h"
 #include "log.h"
+#include "smtpplugins.h"
 #include "text.h"
 
 namespace spp::authsender {
@@ -60,17 +61,11 @@ CdbRecords cdb_records(const std::vector<std::string>& lines) {
 }
 
 bool spp_auth_listed(std::string_view smtpplugins) {
-  char section = 0;
-  for (std::string_view line : split_lines(smtpplugins)) {
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
-    if (line.front() == '[') {
-      section = line.size() > 1 ? line[1] : 0;  // qmail-spp looks at one character
-      continue;
-    }
-    if (section != 'a' || line.front() == ':') continue;  // the whole line is the path
-    size_t slash = line.rfind('/');
-    if (line.substr(slash == std::string_view::npos ? 0 : slash + 1) == "spp-auth") return true;
+  // qmail-spp's own reading (lib/smtpplugins): sections by one letter, NULs, blanks.
+  for (const std::string& entry : conf::entries_of(conf::parse(smtpplugins), 'a')) {
+    if (entry.empty() || entry.front() == ':') continue;  // a shell line is not spp-auth itself
+    size_t slash = entry.rfind('/');
+    if (std::string_view(entry).substr(slash == std::string::npos ? 0 : slash + 1) == "spp-auth") return true;
   }
   return false;
 }

@@ -221,11 +221,14 @@ END_TEST
 
 static const struct {
   const char* name;
-  const char* text;
+  std::string_view text;
   bool listed;
 } listed_rows[] = {
     {"absolute", "[auth]\n/var/qmail/plugins/spp-auth\n", true},
-    {"relative, trailing blanks, CRLF", "[auth]\r\nplugins/spp-auth \t\r\n", true},
+    {"relative, trailing blanks", "[auth]\nplugins/spp-auth \t\n", true},
+    // qmail-spp strips blanks, not CR: it would exec "plugins/spp-auth\r", not spp-auth.
+    {"CRLF: the CR stays in the path", "[auth]\r\nplugins/spp-auth\r\n", false},
+    {"a NUL splits the line", std::string_view("[auth]\n/p/x\0/p/spp-auth\n", 24), true},
     {"one letter decides the section", "[authentication]\nspp-auth\n", true},
     {"under [mail]", "[mail]\nplugins/spp-auth\n", false},
     {"another name", "[auth]\nplugins/spp-authsender\nplugins/spp-auth2\n", false},

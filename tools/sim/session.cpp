@@ -194,7 +194,7 @@ std::vector<std::string> control_file_lines(std::string_view content) {
 }
 
 PluginLists parse_smtpplugins(std::string_view content) {
-  // The same reading rules spp-conf edits and checks with (tools/smtpplugins.h).
+  // The same reading rules spp-conf edits and checks with (lib/smtpplugins.h).
   auto lines = conf::parse(content);
   return {conf::entries_of(lines, 'c'), conf::entries_of(lines, 'h'), conf::entries_of(lines, 'm'),
           conf::entries_of(lines, 'r'), conf::entries_of(lines, 'd'), conf::entries_of(lines, 'a')};

@@ -1,4 +1,5 @@
-// smtpplugins: control/smtpplugins as qmail-spp reads it, and as spp-conf edits it.
+// smtpplugins: control/smtpplugins as qmail-spp reads it, and as spp-conf edits
+// it; in lib/ because spp-authsender also asks whether spp-auth runs under [auth].
 //
 // qmail-spp's reading rules (reference/qmail-spp.md §3): trailing blanks are
 // stripped, blank lines and lines starting with '#' are skipped, a line
