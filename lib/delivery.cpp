@@ -154,6 +154,31 @@ const char* outcome_name(Outcome o) {
   return "unknown";
 }
 
+std::vector<std::string> nss_passwd_beyond_files(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::string_view line : split_lines(text)) {
+    line = line.substr(0, line.find('#'));
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || trim_blanks(line.substr(0, colon)) != "passwd") continue;
+    out.clear();  // the last passwd line wins, as in glibc
+    for (std::string_view rest = line.substr(colon + 1); !rest.empty();) {
+      size_t start = rest.find_first_not_of(" \t");
+      if (start == std::string_view::npos) break;
+      rest.remove_prefix(start);
+      size_t end = rest.find_first_of(" \t");
+      std::string_view word = rest.substr(0, end);
+      rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+      if (word.front() == '[') {  // an action such as [NOTFOUND=return]: not a source
+        size_t close = rest.find(']');
+        if (word.find(']') == std::string_view::npos) rest.remove_prefix(close == std::string_view::npos ? rest.size() : close + 1);
+        continue;
+      }
+      if (word != "files" && word != "compat" && word != "systemd") out.emplace_back(word);
+    }
+  }
+  return out;
+}
+
 bool find_passwd(std::string_view text, std::string_view name, PasswdEntry& out) {
   if (name.empty()) return false;
   size_t pos = 0;
@@ -450,6 +475,20 @@ Result resolve(const Config& c, Deps& deps, std::string_view address, RunMemo* m
       r.home = pw.home;
       r.dash = e < local.size() ? "-" : "";
       r.ext = e < local.size() ? local.substr(e + 1) : "";
+    }
+    if (!found && !c.nsswitch.empty()) {
+      // qmail-getpw asks getpwnam, which may know users the file does not:
+      // then a miss here proves nothing (never a false 5xx).
+      std::string nss;
+      if (deps.read_file(c.nsswitch, nss, kMaxPasswd) == 0) {
+        auto sources = nss_passwd_beyond_files(nss);
+        if (!sources.empty()) {
+          r.outcome = Outcome::unknown;
+          r.why = "no user in " + c.passwd + ", but " + c.nsswitch + " also asks " + sources.front() +
+                  " for passwd (not consulted)";
+          return r;
+        }
+      }
     }
     if (!found) {
       PasswdEntry alias;

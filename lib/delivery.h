@@ -33,8 +33,9 @@
 // with FakeDeps. Whatever we may not look at (EACCES: qmail-smtpd runs as
 // qmaild) is `unknown`, never a refusal; a database that should answer but
 // cannot (corrupt users/cdb, unreadable passwd file or vpasswd.cdb) is `error`.
-// XXX: NSS sources other than the passwd file (LDAP, NIS) are not consulted:
-// list such users in users/assign. vpopmail's SQL backends (no vpasswd.cdb)
+// NSS sources other than the passwd file (LDAP, NIS) are not consulted: when
+// Config::nsswitch names some, a passwd miss is `unknown`, not a bounce; list
+// such users in users/assign. vpopmail's SQL backends (no vpasswd.cdb)
 // are not read: such domains are `unknown` beyond their .qmail files.
 #pragma once
 
@@ -68,6 +69,9 @@ struct Config {
   std::string virtualdomains_cdb;   // control/virtualdomains.cdb when in force, else ""
   std::string envnoathost;          // control/envnoathost, control/me, "envnoathost"
   std::string passwd = "/etc/passwd";
+  // nsswitch.conf to ask, on a passwd miss, whether getpwnam has sources
+  // beyond the file (LDAP, NIS, sss...); "" = the passwd file is the whole truth.
+  std::string nsswitch;
   std::string alias_user = "alias";
   unsigned max_probes = 64;         // .qmail candidates one address may cost
   bool vpopmail_ext = true;         // vdelivermail tries user-ext as user (--enable-qmail-ext)
@@ -117,6 +121,10 @@ Result resolve(const Config& config, Deps& deps, std::string_view address, RunMe
 /// no local part, control or 8-bit bytes, blanks, quotes, '/', a local part
 /// over 255 bytes, an address over 1000. "" when fine, else why.
 std::string syntax_problem(std::string_view address);
+
+/// The passwd sources of an nsswitch.conf text that a file reader cannot see:
+/// every one but files, compat and systemd (the last serves service users).
+std::vector<std::string> nss_passwd_beyond_files(std::string_view nsswitch_text);
 
 /// One passwd(5) line's fields, looked up by name in the text of a passwd file.
 struct PasswdEntry {

@@ -73,6 +73,9 @@ Config load_config(const Control& control, Deps& deps, std::vector<std::string>&
     c.validrcptto = control.base() + "/" + c.validrcptto;
   c.qmail = delivery::load_config(control, deps, memo);
   c.qmail.passwd = control.setting(kPasswd).value;
+  // The system's passwd may have NSS sources beyond the file; a passwd file
+  // the operator named is taken as complete.
+  if (c.qmail.passwd == kPasswd.fallback) c.qmail.nsswitch = "/etc/nsswitch.conf";
   c.qmail.alias_user = control.setting(kAlias).value;
   c.qmail.vpopmail_ext = read_flag(control, kVpopExt, warnings);
   return c;

@@ -28,6 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Input in(data, size);
   uint8_t mode = in.byte();
   std::string rcpt = in.long_str(1100), vdoms = in.until_nul(), dotqmail = in.until_nul(), record = in.rest();
+  // The .qmail text read as an nsswitch.conf: every source named is one word.
+  for (const std::string& source : delivery::nss_passwd_beyond_files(dotqmail))
+    if (source.empty() || source.find_first_of(" \t\n") != std::string::npos || source == "files") std::abort();
   testing::FakeDeps deps;
   const std::string q = "/nonexistent-fuzz";
   deps.files[q + "/control/locals"] = "example.test\n";

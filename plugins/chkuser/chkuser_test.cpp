@@ -236,6 +236,36 @@ START_TEST(test_delivery_many_dashes) {
 }
 END_TEST
 
+// qmail-getpw asks getpwnam: with NSS sources beyond the passwd file (LDAP,
+// NIS, sss), a user missing from the file may still exist, so no refusal.
+START_TEST(test_nss_sources) {
+  using delivery::nss_passwd_beyond_files;
+  ck_assert(nss_passwd_beyond_files("passwd: files systemd\n").empty());
+  ck_assert(nss_passwd_beyond_files("passwd:compat\ngroup: ldap\n").empty());
+  ck_assert(nss_passwd_beyond_files("").empty());
+  auto v = nss_passwd_beyond_files("# passwd: ldap\npasswd: files [NOTFOUND=return] sss # comment\n");
+  ck_assert(v.size() == 1 && v[0] == "sss");
+  v = nss_passwd_beyond_files("passwd: ldap\npasswd:\tfiles\tnis\n");  // the last line wins
+  ck_assert(v.size() == 1 && v[0] == "nis");
+  ck_assert(nss_passwd_beyond_files("passwd: files [ NOTFOUND=return ] winbind").size() == 1);
+  FakeDeps deps;
+  world(deps);
+  deps.cdbs.erase(Q + "/users/cdb");  // passwd only
+  delivery::Config c = config_for(deps);
+  c.nsswitch = "/etc/nsswitch.conf";
+  ck_assert(delivery::resolve(c, deps, "nobody@example.test").outcome == O::bounce);  // no nsswitch.conf
+  deps.files["/etc/nsswitch.conf"] = "passwd: files systemd\n";
+  ck_assert(delivery::resolve(c, deps, "nobody@example.test").outcome == O::bounce);
+  deps.files["/etc/nsswitch.conf"] = "passwd: files ldap\n";
+  delivery::Result r = delivery::resolve(c, deps, "nobody@example.test");
+  ck_assert_msg(r.outcome == O::unknown, "%s", r.why.c_str());
+  ck_assert_msg(r.why.find("also asks ldap") != std::string::npos, "%s", r.why.c_str());
+  ck_assert(delivery::resolve(c, deps, "joe@example.test").outcome == O::deliver);  // in the file: as before
+  c.nsswitch.clear();  // a passwd file the operator named is complete
+  ck_assert(delivery::resolve(c, deps, "nobody@example.test").outcome == O::bounce);
+}
+END_TEST
+
 START_TEST(test_delivery_errors) {
   FakeDeps deps;
   world(deps);
@@ -550,6 +580,7 @@ int main() {
   tcase_add_test(tc, test_delivery_many_dashes);
   tcase_add_test(tc, test_vpopmail_ext_off);
   tcase_add_test(tc, test_percenthack_why);
+  tcase_add_test(tc, test_nss_sources);
   tcase_add_test(tc, test_delivery_errors);
   tcase_add_test(tc, test_syntax);
   suite_add_tcase(s, tc);
