@@ -101,13 +101,13 @@ END_TEST
 
 // The marker form: reversible, printable, bounded.
 START_TEST(test_env_auth_marker) {
-  ck_assert_str_eq(spp::auth_marker("joe@example.com").c_str(), "joe@example.com");
-  ck_assert_str_eq(spp::auth_marker("j\r\nE250 x").c_str(), "j\\r\\x0aE250 x");
-  ck_assert_str_eq(spp::auth_marker(std::string("a\0b", 3)).c_str(), "a\\x00b");
-  ck_assert_str_eq(spp::auth_marker("").c_str(), "");
+  ck_assert(spp::auth_marker("joe@example.com") == std::string("joe@example.com"));
+  ck_assert(spp::auth_marker("j\r\nE250 x") == std::string("j\\r\\x0aE250 x"));
+  ck_assert(spp::auth_marker(std::string("a\0b", 3)) == std::string("a\\x00b"));
+  ck_assert(spp::auth_marker("") == std::string(""));
   ck_assert_uint_eq(spp::auth_marker(std::string(256, 'a')).size(), 256);
-  ck_assert_str_eq(spp::auth_marker(std::string(257, 'a')).c_str(), "");
-  ck_assert_str_eq(spp::auth_marker(std::string(100, '\xff')).c_str(), "");  // 400 bytes escaped
+  ck_assert(spp::auth_marker(std::string(257, 'a')) == std::string(""));
+  ck_assert(spp::auth_marker(std::string(100, '\xff')) == std::string(""));  // 400 bytes escaped
   std::string long_login = "SMTPAUTHUSER=" + std::string(1000, 'a');
   ck_assert(make({long_login.c_str()}).authenticated());  // no marker: as before
   ck_assert(!make({long_login.c_str(), "SPP_AUTHUSER="}).authenticated());

@@ -213,9 +213,9 @@ START_TEST(test_authsender_sppconffile) {
   env.set("SMTPAUTHUSER", "joe@example.com");
   env.set("SMTPMAILFROM", "eve@evil.example");
   env.set("SPPCONFFILE", "etc/spp");
-  ck_assert_str_eq(run_at(Hook::mail, deps, env, "/h").serialize().c_str(), "SSPP_AUTHUSER=\n");
+  ck_assert(run_at(Hook::mail, deps, env, "/h").serialize() == std::string("SSPP_AUTHUSER=\n"));
   env.set("SPPCONFFILE", "/h/etc/other");
-  ck_assert_str_eq(run_at(Hook::mail, deps, env, "/h").serialize().substr(0, 4).c_str(), "E553");
+  ck_assert(run_at(Hook::mail, deps, env, "/h").serialize().substr(0, 4) == std::string("E553"));
 }
 END_TEST
 
