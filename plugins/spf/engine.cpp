@@ -66,6 +66,9 @@ std::string lower_name(std::string_view n) {
   return s;
 }
 
+// Only the lengths, unlike lib's valid_dns_name (a host name rule): a name
+// expanded from SPF macros may hold any octet, and the DNS answers for it
+// (RFC 7208 7.3); an empty or over-long label is what cannot be asked.
 bool dns_name_ok(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   if (name.empty() || name.size() > 253) return false;

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "clock.h"
 #include "file.h"
 #include "log.h"
 #include "scanq.h"
@@ -20,12 +21,6 @@ extern char** environ;
 
 namespace spp::scanq {
 namespace {
-
-long long now_ms() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 void on_libclamav_timeout(int) {
   static const char msg[] = "qmail-scanq: warning: fault (libclamav: timed out) exit=71\n";

@@ -14,18 +14,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "clock.h"
 #include "scanq.h"
 #include "text.h"
 
 namespace spp::scanq {
 
 namespace {
-
-long long now_ms() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 // One connection with one deadline for everything done on it.
 class Conn {
